@@ -1,0 +1,170 @@
+"""Engines, sessions and schema checks for SQLite and PostgreSQL.
+
+The caller owns the transaction (``with sessions.begin() as session:``);
+library functions take a ``Session`` and never commit.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import migrations
+from contracts.errors import DatabaseError, SchemaOutOfDate, SchemaTooNew
+
+DEFAULT_URL = "sqlite:///contracts.db"
+ENV_VAR = "CONTRACTS_DATABASE_URL"
+MIGRATIONS_DIR = Path(migrations.__file__).parent
+# How long a SQLite writer waits for another import to finish before giving up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: the option, else the environment, else ./contracts.db."""
+    return explicit or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _plain_engine(url: str) -> Engine:
+    try:
+        if _is_sqlite(url):
+            return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+        return create_engine(url)
+    except (ArgumentError, ImportError) as error:
+        raise DatabaseError(f"cannot use database {safe_url(url)}: {error}") from error
+
+
+def create_app_engine(url: str) -> Engine:
+    """An engine for the application: SQLite with foreign keys and write locks up front."""
+    engine = _plain_engine(url)
+    if _is_sqlite(url):
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Taking the write lock at BEGIN makes a second concurrent import wait for
+    # the busy timeout instead of failing half-way with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for ``url``, independent of the working directory."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config(DEFAULT_URL)).get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database is at; None for a database alembic never touched."""
+    engine = _plain_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as error:
+        raise DatabaseError(f"cannot open database {safe_url(url)}: {error.orig}") from error
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (what ``contracts db upgrade`` does)."""
+    engine = _plain_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except OperationalError as error:
+        raise DatabaseError(f"cannot upgrade {safe_url(url)}: {error.orig}") from error
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str, revision: str) -> None:
+    engine = _plain_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def _is_empty(url: str) -> bool:
+    engine = _plain_engine(url)
+    try:
+        with engine.connect() as connection:
+            return not inspect(connection).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def open_database(url: str) -> Engine:
+    """An application engine for a database at the newest schema.
+
+    A new, empty database is created at head on first use; one behind head
+    raises :class:`SchemaOutOfDate`, one ahead :class:`SchemaTooNew`.
+    """
+    current = current_revision(url)
+    head = head_revision()
+    if current is None and _is_empty(url):
+        upgrade(url)
+        current = head
+    if current != head:
+        known = {
+            script.revision
+            for script in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()
+        }
+        if current is None or current in known:
+            raise SchemaOutOfDate(
+                f"the database {safe_url(url)} is at schema revision {current or 'none'}, "
+                f"behind this version of the tool ({head}); run 'contracts db upgrade'"
+            )
+        raise SchemaTooNew(
+            f"the database {safe_url(url)} is at schema revision {current}, which this "
+            "version of the tool does not know; upgrade essex-contracts"
+        )
+    return create_app_engine(url)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,35 @@
+"""One exception hierarchy for problems a user can fix.
+
+Only ``cli.py`` turns these into click errors, so a user sees one readable
+sentence and never a traceback for a problem with their input or database.
+"""
+
+from __future__ import annotations
+
+
+class ContractsError(Exception):
+    """Base class: something the user can put right; the message says how."""
+
+
+class DatabaseError(ContractsError):
+    """The database cannot be opened or used as it is."""
+
+
+class SchemaOutOfDate(DatabaseError):
+    """The database schema is behind the code: run ``contracts db upgrade``."""
+
+
+class SchemaTooNew(DatabaseError):
+    """The database was written by a newer version of the tool."""
+
+
+class OrganisationNotFound(ContractsError):
+    """A name or code did not resolve to any organisation."""
+
+
+class InputRejected(ContractsError):
+    """An input file was refused as a whole (wrong format, empty, unreadable)."""
+
+
+class RuleFileError(ContractsError):
+    """A consolidation rule file is invalid; the message names the key."""

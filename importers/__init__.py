@@ -1,0 +1,1 @@
+"""Importers: turn commissioning teams' spreadsheets into rows for ``contracts``."""
