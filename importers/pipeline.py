@@ -1,0 +1,497 @@
+"""Importing one register file: read → find the table → validate → store, whole or nothing.
+
+Everything happens inside a SAVEPOINT of the caller's transaction: rows are
+written in bulk chunks as they stream, and the savepoint is rolled back if
+any row is invalid (unless ``skip_invalid``), for a dry run, or when nothing
+changed — so a file imports whole or not at all, and an identical file
+leaves no trace.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
+
+from contracts import audit
+from contracts.errors import InputRejected
+from contracts.findings import Finding, Severity
+from contracts.imports import NewProvider, RegisterWriter, lock_source, previous_import
+from contracts.models import ImportBatch, Organisation
+from contracts.money import format_gbp
+from contracts.organisations import OrganisationIndex
+from importers.columns import REQUIRED_FIELDS, nearest_field, parse_mapping
+from importers.reading import RegisterFile, SheetRows, open_register
+from importers.rejects import RejectedRow, write_rejects
+from importers.report import ImportReport, SheetReport
+from importers.table import Table, find_table, is_blank, is_grand_total, is_totals_row
+from importers.validate import Place, RowValidator, decide_date_orders
+from importers.values import Problem, parse_money
+
+# Rows read ahead to decide whether a date column is day- or month-first.
+DATE_LOOKAHEAD_ROWS = 5000
+_SCALE_WORDS = {Decimal(1000): "thousands", Decimal(1_000_000): "millions"}
+# Files at least this big get a progress bar (on a terminal only).
+PROGRESS_MIN_ROWS = 2000
+
+
+def import_file(
+    session: Session,
+    path: Path | str,
+    *,
+    source: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | list[str] | tuple[str, ...] | None = None,
+    commissioner: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects: Path | str | None = None,
+    imported_by: str | None = None,
+    show_progress: bool = False,
+) -> ImportReport:
+    """Import one register into the store (the caller's transaction commits it).
+
+    Raises :class:`InputRejected` for a file refused as a whole (format,
+    empty, unreadable, unknown ``--commissioner``); row problems are findings
+    in the returned report, and then nothing is written unless ``skip_invalid``.
+    """
+    path = Path(path)
+    user_mapping = parse_mapping(mapping)
+    source = (source or path.stem).strip()
+    report = ImportReport(file=path.name, source=source, dry_run=dry_run, skip_invalid=skip_invalid)
+    with open_register(path) as register:
+        report.encoding = register.encoding_label
+        if sheet is not None and register.kind == "xlsx" and sheet not in register.sheet_names:
+            raise InputRejected(
+                f"{path.name} has no sheet '{sheet}'; its sheets are "
+                + ", ".join(f"'{name}'" for name in register.sheet_names)
+            )
+        lock_source(session, source)
+        index = OrganisationIndex.load(session)
+        default_commissioner = _resolve_option(index, commissioner)
+        previous = previous_import(session, source)
+        if previous is not None and previous.content_hash == register.content_hash:
+            report.identical_to = f"on {previous.imported_at:%Y-%m-%d %H:%M}"
+        savepoint = session.begin_nested()
+        try:
+            _run(
+                session,
+                register,
+                report,
+                index=index,
+                sheet=sheet,
+                mapping=user_mapping,
+                default_commissioner=default_commissioner,
+                imported_by=imported_by,
+                rejects=Path(rejects) if rejects else None,
+                show_progress=show_progress,
+            )
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if report.written:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
+    return report
+
+
+def _resolve_option(index: OrganisationIndex, text: str | None) -> Organisation | None:
+    if not text:
+        return None
+    found = index.resolve(text)
+    if found is not None:
+        return found
+    suggestion = index.suggest(text, commissioners_only=True)
+    hint = f"; did you mean '{suggestion.organisation.name}'?" if suggestion else ""
+    raise InputRejected(f"--commissioner '{text}' is not a known organisation{hint}")
+
+
+class _FileState:
+    """What one file's sheets share: identities seen, new providers, rejects, progress."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.seen_keys: dict[str, str] = {}
+        self.new_providers: dict[str, NewProvider] = {}
+        self.rejected_rows: list[RejectedRow] = []
+        self.progress = progress
+        self.stop_writing = False
+
+
+def _progress_for(register: RegisterFile, show: bool) -> AbstractContextManager[Progress | None]:
+    if not show or register.expected_rows < PROGRESS_MIN_ROWS:
+        return nullcontext(None)
+    return Progress(
+        TextColumn("importing {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _run(
+    session: Session,
+    register: RegisterFile,
+    report: ImportReport,
+    *,
+    index: OrganisationIndex,
+    sheet: str | None,
+    mapping: dict[str, str],
+    default_commissioner: Organisation | None,
+    imported_by: str | None,
+    rejects: Path | None,
+    show_progress: bool,
+) -> None:
+    batch = ImportBatch(
+        source=report.source,
+        file_name=register.name,
+        content_hash=register.content_hash,
+        encoding=register.encoding,
+        imported_by=imported_by or audit.current_user(),
+        outcome="imported",
+    )
+    session.add(batch)
+    session.flush()
+    sheets_in_scope = {sheet} if sheet and register.kind == "xlsx" else None
+    writer = RegisterWriter(
+        session,
+        source=report.source,
+        file_name=register.name,
+        batch=batch,
+        index=index,
+        sheets_in_scope=sheets_in_scope,
+    )
+    skipped: list[tuple[SheetRows, Table | None]] = []
+    with _progress_for(register, show_progress) as progress:
+        state = _FileState(progress)
+        for sheet_rows in register.sheets():
+            if sheet and register.kind == "xlsx" and sheet_rows.name != sheet:
+                continue
+            table = find_table(sheet_rows, mapping)
+            if table is None or not (table.looks_like_register or sheet or register.kind == "csv"):
+                skipped.append((sheet_rows, table))
+                continue
+            _import_sheet(
+                table, register, report, writer, state, index, default_commissioner, mapping
+            )
+    if not report.sheets and not report.file_level_error:
+        _no_register_found(register, report, skipped)
+        return
+    for sheet_rows, _table in skipped:
+        report.findings.append(
+            Finding(
+                "sheet-skipped",
+                Severity.INFO,
+                f"sheet '{sheet_rows.name}' does not look like a contract register; "
+                "skipped (use --sheet to import it)",
+                file=register.name,
+                sheet=sheet_rows.name,
+            )
+        )
+    if state.rejected_rows and rejects is not None:
+        write_rejects(rejects, state.rejected_rows)
+        report.rejects_path = str(rejects)
+    if report.failed:
+        return
+    result = writer.finish()
+    report.created, report.updated = result.created, result.updated
+    report.unchanged, report.missing = result.unchanged, len(result.missing)
+    report.new_organisations = [o.name for o in result.new_organisations]
+    for gone in result.missing:
+        place = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"row {gone.row}"
+        report.findings.append(
+            Finding(
+                "not-in-register",
+                Severity.WARNING,
+                f"'{gone.title}' is no longer in this register; marked as not in the "
+                "register (it is kept, not deleted)",
+                file=register.name,
+                cell=f"{place} (last import)",
+                value=gone.source_key,
+            )
+        )
+    if report.dry_run or not result.changed_anything:
+        return
+    batch.sheets = ", ".join(s.name for s in report.sheets)[:500]
+    batch.rows_read, batch.rows_created = report.rows_read, report.created
+    batch.rows_updated, batch.rows_unchanged = report.updated, report.unchanged
+    batch.rows_missing, batch.rows_rejected = report.missing, report.rejected
+    audit.record(
+        session,
+        action="register imported",
+        entity_type="import_batch",
+        entity_id=batch.id,
+        actor=batch.imported_by,
+        after={"file": register.name, "source": report.source, **report.counts()},
+    )
+    report.written = True
+
+
+def _no_register_found(
+    register: RegisterFile, report: ImportReport, skipped: list[tuple[SheetRows, Table | None]]
+) -> None:
+    candidates = [t for _, t in skipped if t is not None]
+    if not candidates:
+        raise InputRejected(
+            f"{register.name} has no header row that names contract fields in the first 30 "
+            "rows of any sheet; add headers such as Title, Provider, Commissioner, or use --map"
+        )
+    best = max(candidates, key=lambda t: t.columns.score)
+    _missing_columns(best, register, report, {"title", "provider"} - set(best.columns.fields))
+    report.file_level_error = True
+
+
+def _missing_columns(
+    table: Table, register: RegisterFile, report: ImportReport, missing: set[str]
+) -> None:
+    headers = ", ".join(f"'{h}'" for h in table.columns.headers.values())
+    for name in sorted(missing):
+        report.findings.append(
+            Finding(
+                "missing-column",
+                Severity.ERROR,
+                f"no column holds the {name.replace('_', ' ')}; the headers found in row "
+                f"{table.header_row} are {headers}; name one with --map 'Header={name}'"
+                + (" or give --commissioner" if name == "commissioner" else ""),
+                file=register.name,
+                sheet=table.sheet.name,
+                cell=_place(register, table.sheet.name).row(table.header_row),
+            )
+        )
+
+
+def _second(item: tuple[str, int]) -> int:
+    return item[1]
+
+
+def _place(register: RegisterFile, sheet_name: str) -> Place:
+    return Place(register.name, sheet_name, register.kind == "csv")
+
+
+def _column_findings(table: Table, place: Place) -> list[Finding]:
+    findings = []
+    columns = table.columns
+    for column in columns.unknown:
+        header = columns.headers[column]
+        near = nearest_field(header)
+        hint = f"; if it is the {near}, use --map '{header}={near}'" if near else ""
+        findings.append(
+            place.finding(
+                "unknown-column",
+                Severity.WARNING if near else Severity.INFO,
+                f"column '{header}' was not recognised and was not imported{hint} "
+                f"(or --map '{header}=ignore')",
+                cell=place.cell(column, table.header_row),
+                value=header,
+            )
+        )
+    for column, name in columns.duplicates:
+        findings.append(
+            place.finding(
+                "duplicate-column",
+                Severity.WARNING,
+                f"column '{columns.headers[column]}' also looks like the {name}; the first "
+                f"('{columns.header_of(name)}') was used",
+                cell=place.cell(column, table.header_row),
+                value=columns.headers[column],
+            )
+        )
+    for name, multiplier in columns.multipliers.items():
+        if multiplier != 1:
+            findings.append(
+                place.finding(
+                    "values-scaled",
+                    Severity.INFO,
+                    f"'{columns.header_of(name)}' is in {_SCALE_WORDS.get(multiplier, 'units')}; "
+                    f"its values were multiplied by {multiplier:,}",
+                    cell=place.cell(columns.fields[name], table.header_row),
+                )
+            )
+    for column in sorted(table.sheet.hidden_columns & set(columns.fields.values())):
+        findings.append(
+            place.finding(
+                "hidden-column",
+                Severity.WARNING,
+                f"column '{columns.headers[column]}' is hidden in Excel but was imported",
+                cell=place.cell(column, table.header_row),
+            )
+        )
+    return findings
+
+
+def _import_sheet(
+    table: Table,
+    register: RegisterFile,
+    report: ImportReport,
+    writer: RegisterWriter,
+    state: _FileState,
+    index: OrganisationIndex,
+    default_commissioner: Organisation | None,
+    mapping: dict[str, str],
+) -> None:
+    place = _place(register, table.sheet.name)
+    columns = table.columns
+    required = set(REQUIRED_FIELDS) - ({"commissioner"} if default_commissioner else set())
+    missing = required - set(columns.fields)
+    if missing:
+        _missing_columns(table, register, report, missing)
+        report.file_level_error = True
+        return
+    if table.sheet.hidden:
+        report.findings.append(
+            place.finding(
+                "hidden-sheet",
+                Severity.WARNING,
+                f"sheet '{table.sheet.name}' is hidden in Excel but looks like a register; "
+                "it was imported",
+            )
+        )
+    report.findings.extend(_column_findings(table, place))
+    sheet_report = SheetReport(
+        table.sheet.name,
+        table.header_rows,
+        {
+            name: columns.headers[column]
+            for name, column in sorted(columns.fields.items(), key=lambda i: i[1])
+        },
+    )
+    report.sheets.append(sheet_report)
+    lookahead = list(itertools.islice(table.data, DATE_LOOKAHEAD_ROWS))
+    orders, order_findings = decide_date_orders(
+        [row for row in lookahead if not is_blank(row[1])], columns, place, table.header_row
+    )
+    report.findings.extend(order_findings)
+    validator = RowValidator(
+        place=place,
+        columns=columns,
+        index=index,
+        default_commissioner=default_commissioner,
+        date_orders=orders,
+        seen_keys=state.seen_keys,
+        new_providers=state.new_providers,
+    )
+    task = None
+    if state.progress is not None:
+        task = state.progress.add_task(table.sheet.name, total=register.expected_rows or None)
+    sums: dict[str, Decimal] = {"annual_value": Decimal(0), "total_value": Decimal(0)}
+    unknown_values = 0
+    totals_row: tuple[int, tuple[Any, ...]] | None = None
+    ignored_below_total = 0
+    data_rows: set[int] = set()
+    rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
+    for number, values in rows:
+        if task is not None and number % 500 == 0:
+            state.progress.update(task, completed=number)  # type: ignore[union-attr]
+        if is_blank(values):
+            continue
+        if totals_row is not None and is_grand_total(totals_row[1]):
+            ignored_below_total += 1
+            continue
+        if is_totals_row(values):
+            totals_row = (number, values)
+            continue
+        data_rows.add(number)
+        sheet_report.rows_read += 1
+        result = validator.validate(number, values)
+        report.findings.extend(result.findings)
+        if result.record is not None:
+            if result.record.annual_value is None:
+                unknown_values += 1
+            for name in sums:
+                amount = getattr(result.record, name)
+                sums[name] += amount or 0
+            if not state.stop_writing:
+                writer.add(result.record)
+            continue
+        report.rejected += 1
+        state.rejected_rows.append(
+            RejectedRow(
+                table.sheet.name, number, result.raw, [f for f in result.findings if f.is_error]
+            )
+        )
+        if result.source_key is not None:
+            writer.mark_seen(result.source_key)
+        if not report.skip_invalid:
+            state.stop_writing = True  # the file will be refused; stop spending effort
+    report.rows_read += sheet_report.rows_read
+    hidden = [n for n in table.sheet.hidden_rows if n in data_rows]
+    if hidden:
+        shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
+        report.findings.append(
+            place.finding(
+                "hidden-rows",
+                Severity.WARNING,
+                f"{len(hidden)} row(s) are hidden in Excel but were imported: rows {shown}",
+                cell=place.row(hidden[0]),
+            )
+        )
+    if totals_row is not None:
+        report.findings.append(
+            _check_totals(totals_row, columns, sums, unknown_values, report.rejected, place)
+        )
+    if ignored_below_total:
+        report.findings.append(
+            place.finding(
+                "below-totals",
+                Severity.INFO,
+                f"{ignored_below_total} non-blank row(s) below the totals row were taken as "
+                "notes and not imported",
+                cell=place.row(totals_row[0]) if totals_row else None,
+            )
+        )
+
+
+def _check_totals(
+    totals_row: tuple[int, tuple[Any, ...]],
+    columns: Any,
+    sums: dict[str, Decimal],
+    unknown_values: int,
+    rejected: int,
+    place: Place,
+) -> Finding:
+    number, values = totals_row
+    checked: list[str] = []
+    for name in ("annual_value", "total_value"):
+        column = columns.fields.get(name)
+        if column is None or column >= len(values) or values[column] in (None, ""):
+            continue
+        stated = parse_money(values[column], columns.multipliers.get(name, Decimal(1)))
+        if isinstance(stated, Problem) or stated is None:
+            continue
+        if stated != sums[name]:
+            caveat = f" ({rejected} rejected row(s) are not in the sum)" if rejected else ""
+            return place.finding(
+                "totals-mismatch",
+                Severity.WARNING,
+                f"the totals row says {format_gbp(stated)} for {columns.header_of(name)} but "
+                f"the rows above add up to {format_gbp(sums[name])}{caveat}; "
+                "the totals row was not imported",
+                cell=place.cell(column, number),
+                value=str(values[column]),
+            )
+        checked.append(f"{columns.header_of(name)} {format_gbp(stated)}")
+    if not checked:
+        return place.finding(
+            "totals-row",
+            Severity.INFO,
+            "skipped the totals row; it holds no value to check (perhaps a formula Excel "
+            "never calculated)",
+            cell=place.row(number),
+        )
+    unknown = f"; {unknown_values} row(s) have no annual value" if unknown_values else ""
+    return place.finding(
+        "totals-row",
+        Severity.INFO,
+        f"the totals row matches the rows above ({', '.join(checked)}){unknown}; "
+        "it was not imported",
+        cell=place.row(number),
+    )

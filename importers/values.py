@@ -1,0 +1,241 @@
+"""Cell values → money, dates and text, or a :class:`Problem` (never an exception).
+
+Registers write money as numbers with any format, "£1,234.50", "1.2m",
+"(1,000)" or "TBC", and dates as real dates, Excel serials or text in
+either day or month order. Each parser returns the value, ``None`` for a
+cell that says "unknown", or a :class:`Problem` that becomes a finding.
+Money never passes through a float: a float cell is read from its shortest
+repr, so 0.1 is 0.10, not 0.1000000000000000055….
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from contracts.money import PENNY
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a cell could not be read: a finding's code and message, without its place."""
+
+    code: str
+    message: str
+
+
+# Cells that mean "not known": kept as unknown, never as zero.
+UNKNOWN_WORDS = frozenset(
+    {"", "-", "–", "—", "tbc", "tba", "tbd", "n/a", "na", "n.a.", "unknown", "?", "not known"}
+)
+# No register holds a contract worth a trillion pounds; beyond it is a typing slip.
+MONEY_LIMIT = Decimal(10) ** 12
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+_SCALES = {
+    "k": Decimal(1000),
+    "m": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "bn": Decimal(1_000_000_000),
+}
+_SCALED = re.compile(r"^(?P<number>.*?)(?P<scale>k|mn|m|million|bn)$")
+
+
+def _is_unknown(text: str) -> bool:
+    return text.strip().lower() in UNKNOWN_WORDS
+
+
+def _finish_money(amount: Decimal, raw: object) -> Decimal | Problem:
+    if not amount.is_finite():
+        return Problem("bad-money", f"{raw!r} is not an amount of money")
+    if abs(amount) >= MONEY_LIMIT:
+        return Problem("bad-money", f"{raw} is implausibly large for a contract value")
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def parse_money(raw: object, multiplier: Decimal = Decimal(1)) -> Decimal | Problem | None:
+    """An exact amount in pounds rounded once to the penny, None if unknown, or a Problem."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+        return Problem("bad-money", f"{raw} is not an amount of money")
+    if isinstance(raw, int):
+        return _finish_money(Decimal(raw) * multiplier, raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            return Problem("bad-money", f"{raw} is not an amount of money")
+        return _finish_money(Decimal(repr(raw)) * multiplier, raw)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            return Problem("bad-money", f"{raw} is not an amount of money")
+        return _finish_money(raw * multiplier, raw)
+    return _parse_money_text(str(raw), multiplier)
+
+
+def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None:
+    if _is_unknown(raw):
+        return None
+    text = _SPACES.sub("", raw).lower()
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text.startswith("-"):
+        negative, text = not negative, text[1:]
+    elif text.endswith("-"):
+        negative, text = not negative, text[:-1]
+    text = text.removeprefix("gbp").removesuffix("gbp").removeprefix("£")
+    if text.startswith("-"):  # "£-1,000"
+        negative, text = not negative, text[1:]
+    scale = Decimal(1)
+    scaled = _SCALED.match(text)
+    if scaled and scaled["number"]:
+        scale, text = _SCALES[scaled["scale"]], scaled["number"].removeprefix("£")
+    if not _PLAIN_NUMBER.match(text):
+        return Problem("bad-money", f"'{raw}' is not an amount of money (write it like £1,234.50)")
+    try:
+        amount = Decimal(text.replace(",", "")) * scale * multiplier
+    except InvalidOperation:
+        return Problem("bad-money", f"'{raw}' is not an amount of money")
+    return _finish_money(-amount if negative else amount, raw)
+
+
+# --- dates -------------------------------------------------------------------
+
+DAY_FIRST = "day-first"
+MONTH_FIRST = "month-first"
+# Excel serials between 1 Jan 1980 and 31 Dec 2099: outside, a number is not a date.
+_SERIAL_MIN, _SERIAL_MAX = 29221, 73050
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]+)[\s\-/.,]*(\d{2}|\d{4})$")
+_NAMED_MONTH_FIRST = re.compile(r"^([a-z]+)[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})$")
+_TEXT_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+UNKNOWN_DATE_WORDS = UNKNOWN_WORDS | {"ongoing", "rolling", "open ended", "none"}
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        return 2000 + year if year < 70 else 1900 + year
+    return year
+
+
+def _make_date(year: int, month: int, day: int, raw: object) -> dt.date | Problem:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return Problem("bad-date", f"'{raw}' is not a real date")
+
+
+def _from_serial(number: float, raw: object) -> dt.date | Problem:
+    if not _SERIAL_MIN <= number <= _SERIAL_MAX:
+        return Problem("bad-date", f"{raw} is a number, not a date")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def numeric_order_evidence(raw: object) -> str | None:
+    """For a text date like "4/30/2020": which order it proves (None if it proves none)."""
+    if not isinstance(raw, str):
+        return None
+    match = _NUMERIC.match(_TEXT_TIME.sub("", raw.strip()))
+    if not match:
+        return None
+    first, second = int(match[1]), int(match[2])
+    if first > 12 >= second:
+        return DAY_FIRST
+    if second > 12 >= first:
+        return MONTH_FIRST
+    return None
+
+
+def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
+    """A date from an Excel date, serial or text; None if unknown; else a Problem."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, bool):
+        return Problem("bad-date", f"{raw} is not a date")
+    if isinstance(raw, int | float | Decimal):
+        if isinstance(raw, Decimal) and not raw.is_finite():
+            return Problem("bad-date", f"{raw} is not a date")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Problem("bad-date", f"{raw} is not a date")
+        return _from_serial(float(raw), raw)
+    if isinstance(raw, dt.time | dt.timedelta):
+        return Problem("bad-date", f"{raw} is a time, not a date")
+    return _parse_date_text(str(raw), order)
+
+
+def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
+    text = " ".join(raw.strip().lower().split())
+    if text in UNKNOWN_DATE_WORDS:
+        return None
+    if text.isdigit() and len(text) == 5:
+        return _from_serial(int(text), raw)
+    iso = _ISO.match(text)
+    if iso:
+        return _make_date(int(iso[1]), int(iso[2]), int(iso[3]), raw)
+    text = _TEXT_TIME.sub("", text)
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        first, second, year = int(numeric[1]), int(numeric[2]), _year(numeric[3])
+        day, month = (second, first) if order == MONTH_FIRST else (first, second)
+        if month > 12:
+            return Problem(
+                "bad-date", f"'{raw}' is not a real date when read {order} (as this column is)"
+            )
+        return _make_date(year, month, day, raw)
+    named = _NAMED.match(text)
+    if named and named[2] in _MONTHS:
+        return _make_date(_year(named[3]), _MONTHS[named[2]], int(named[1]), raw)
+    named = _NAMED_MONTH_FIRST.match(text)
+    if named and named[1] in _MONTHS:
+        return _make_date(int(named[3]), _MONTHS[named[1]], int(named[2]), raw)
+    return Problem("bad-date", f"'{raw}' is not a date (write it like 01/04/2016)")
+
+
+# --- text --------------------------------------------------------------------
+
+
+def clean_text(raw: object) -> str | None:
+    """Cell text with runs of spaces collapsed; None for an empty cell."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    text = " ".join(str(raw).split())
+    return text or None
