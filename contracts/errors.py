@@ -33,3 +33,7 @@ class InputRejected(ContractsError):
 
 class RuleFileError(ContractsError):
     """A consolidation rule file is invalid; the message names the key."""
+
+
+class WeightsFileError(ContractsError):
+    """A duplicate-weights file is invalid; the message names the key."""
