@@ -1,0 +1,183 @@
+"""Streaming worksheets that finance staff can read, print and trust.
+
+openpyxl's write-only mode keeps memory flat, but it writes a sheet's layout
+(widths, frozen panes, page fit) when the first row arrives and its tables,
+filters and print settings when the sheet closes; :class:`SheetWriter` does
+each at the right moment. It also decides what becomes a formula: only
+:class:`Formula` values, never text, whatever the text starts with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+GBP_FORMAT = "£#,##0.00;[Red]-£#,##0.00"
+DATE_FORMAT = "dd/mm/yyyy"  # UK day-first, as the registers write them
+COUNT_FORMAT = "#,##0"
+SCORE_FORMAT = "0.00"
+TABLE_STYLE = "TableStyleMedium2"
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Excel's limit on the characters in one cell.
+MAX_CELL_TEXT = 32767
+
+
+class Formula(str):
+    """One of the tool's own formulas ("=SUMIFS(...)"): the only text written as a formula."""
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    # text, money, date, count (a plain whole number), score, formula-money, formula-count
+    kind: str = "text"
+    hidden: bool = False
+
+    @property
+    def number_format(self) -> str | None:
+        if self.kind in ("money", "formula-money"):
+            return GBP_FORMAT
+        if self.kind == "date":
+            return DATE_FORMAT
+        if self.kind == "formula-count":
+            return COUNT_FORMAT
+        if self.kind == "score":
+            return SCORE_FORMAT
+        return None
+
+
+def clean_text(text: str) -> str:
+    """Text Excel can store: no XML-illegal control characters, not over the cell limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+
+
+def text_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """A cell that is text whatever it starts with ("=", "+", "-", "@", tab, CR).
+
+    openpyxl turns a value starting with "=" into a formula; forcing the data
+    type back to "s" writes it as an inline string, which no spreadsheet
+    application evaluates.
+    """
+    cell = WriteOnlyCell(ws, value=clean_text(text))
+    cell.data_type = "s"
+    return cell
+
+
+class SheetWriter:
+    """Appends rows to one write-only sheet and dresses it as a filtered, printable table."""
+
+    def __init__(
+        self,
+        ws: WriteOnlyWorksheet,
+        columns: Sequence[Column],
+        *,
+        table_name: str,
+    ) -> None:
+        self.ws = ws
+        self.columns = list(columns)
+        self.table_name = table_name
+        self.rows_written = 0
+        # One styled prototype per number format: copying its style array is far
+        # cheaper than resolving a number format for every cell of a large sheet.
+        self._prototypes: dict[str, WriteOnlyCell] = {}
+        self._set_layout()
+        self._append_header()
+
+    def _set_layout(self) -> None:
+        # Must happen before the first row: write-only mode writes these first.
+        for index, column in enumerate(self.columns, start=1):
+            dimension = self.ws.column_dimensions[get_column_letter(index)]
+            dimension.width = column.width
+            dimension.hidden = column.hidden
+        self.ws.freeze_panes = "B2"
+        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+    def _append_header(self) -> None:
+        header = []
+        for column in self.columns:
+            cell = text_cell(self.ws, column.header)
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            header.append(cell)
+        self.ws.append(header)
+
+    def _styled(self, value: Any, number_format: str) -> WriteOnlyCell:
+        prototype = self._prototypes.get(number_format)
+        if prototype is None:
+            prototype = WriteOnlyCell(self.ws)
+            prototype.number_format = number_format
+            self._prototypes[number_format] = prototype
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell._style = prototype._style.__copy__()
+        return cell
+
+    def cell(self, value: Any, column: Column) -> Any:
+        """The value as the sheet should hold it: text as text, formulas, styled numbers."""
+        if value is None:
+            return None
+        if isinstance(value, Formula):
+            return self._styled(str(value), column.number_format or "General")
+        if isinstance(value, str):
+            # openpyxl only reads a leading "=" as a formula; anything else is
+            # already written as an inline string, which is never evaluated.
+            if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+                return text_cell(self.ws, value)
+            return value[:MAX_CELL_TEXT]
+        if isinstance(value, Decimal | dt.date) or column.number_format:
+            return self._styled(value, column.number_format or "General")
+        return value
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.ws.append([self.cell(v, c) for v, c in zip(values, self.columns, strict=True)])
+        self.rows_written += 1
+
+    @property
+    def last_row(self) -> int:
+        return self.rows_written + 1
+
+    def finish(self) -> None:
+        """Table style with filters, repeated header rows, landscape, fit to width."""
+        last_column = get_column_letter(len(self.columns))
+        ref = f"A1:{last_column}{max(self.last_row, 2)}"
+        if self.rows_written:
+            table = Table(displayName=self.table_name, ref=ref)
+            # Write-only sheets cannot be read back, so name the columns here
+            # rather than letting openpyxl look for the header cells.
+            table.tableColumns = [
+                TableColumn(id=i, name=c.header) for i, c in enumerate(self.columns, start=1)
+            ]
+            table.autoFilter = AutoFilter(ref=ref)
+            table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+            with warnings.catch_warnings():
+                # openpyxl warns on every write-only table; the columns are named above.
+                warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+                self.ws.add_table(table)
+        else:
+            self.ws.auto_filter.ref = ref
+        set_print_settings(self.ws, header_rows="1:1")
+
+
+def set_print_settings(ws: WriteOnlyWorksheet, *, header_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if header_rows:
+        ws.print_title_rows = header_rows
