@@ -1,12 +1,27 @@
 """essex-contracts: the domain library behind the `contracts` command.
 
-Plain Python that a notebook or a test can call without the command line.
+Plain Python that a notebook or a test can call without the command line:
+open a database, import registers (``importers.import_file``), find
+duplicates, propose single contracts, export the finance workbook and read
+its decisions back. Every function takes a ``Session`` and leaves the commit
+to the caller.
 """
 
 from contracts.db import database_url, open_database, session_factory, upgrade
+from contracts.duplicates import (
+    duplicate_representatives,
+    explain_pair,
+    find_duplicates,
+    record_decision,
+)
 from contracts.errors import ContractsError
+from contracts.export import export_workbook
 from contracts.models import Contract, Organisation, Proposal
 from contracts.organisations import OrganisationIndex, find_organisation
+from contracts.proposals import list_proposals, propose, set_decision
+from contracts.review import review_workbook
+from contracts.sample import write_sample
+from contracts.summary import summarise_register
 
 __all__ = [
     "Contract",
@@ -15,8 +30,19 @@ __all__ = [
     "OrganisationIndex",
     "Proposal",
     "database_url",
+    "duplicate_representatives",
+    "explain_pair",
+    "export_workbook",
+    "find_duplicates",
     "find_organisation",
+    "list_proposals",
     "open_database",
+    "propose",
+    "record_decision",
+    "review_workbook",
     "session_factory",
+    "set_decision",
+    "summarise_register",
     "upgrade",
+    "write_sample",
 ]
