@@ -28,6 +28,7 @@ from contracts.models import Contract
 from contracts.money import format_gbp
 from contracts.sample import SampleResult, load_truth, write_sample
 from contracts.sample_world import AS_AT
+from contracts.summary import summarise_register
 
 DEFAULT_OUT = "demo-output"
 DATABASE_FILE = "contracts.db"
@@ -176,13 +177,7 @@ def _proposals_step(demo: _Demo, step: Step) -> None:
     with demo.session() as session:
         run = propose(session, on=AS_AT)
         covered, after = run.counts()
-        members = {m.contract_id: m.contract for p in run.proposals for m in p.members}
-        demo.result.value_covered = sum(
-            (c.annual_value for c in members.values() if c.annual_value is not None),
-            Decimal("0.00"),
-        )
         demo.result.proposals = len(run.proposals)
-        demo.result.contracts_after = demo.result.contracts_after - covered + after
         ranked = sorted(run.proposals, key=lambda p: (-(p.annual_value or 0), p.id))
         demo.echo(
             f"  {len(run.proposals)} proposals as at {AS_AT_TEXT}: "
@@ -196,6 +191,12 @@ def _proposals_step(demo: _Demo, step: Step) -> None:
             )
         if len(ranked) > SHOWN:
             demo.echo(f"  … and {len(ranked) - SHOWN} more: contracts proposals list")
+    # The headline is the one `contracts summary` prints, from the same function,
+    # so the demo and the summary can never disagree.
+    with demo.session() as session:
+        consolidation = summarise_register(session).consolidation
+    demo.result.contracts_after = consolidation.contracts_after
+    demo.result.value_covered = consolidation.value_covered
 
 
 def _export_step(demo: _Demo, step: Step) -> None:
