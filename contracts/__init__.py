@@ -8,12 +8,8 @@ to the caller.
 """
 
 from contracts.db import database_url, open_database, session_factory, upgrade
-from contracts.duplicates import (
-    duplicate_representatives,
-    explain_pair,
-    find_duplicates,
-    record_decision,
-)
+from contracts.duplicate_snapshot import duplicate_representatives
+from contracts.duplicates import explain_pair, find_duplicates, record_decision
 from contracts.errors import ContractsError
 from contracts.export import export_workbook
 from contracts.models import Contract, Organisation, Proposal

@@ -345,14 +345,6 @@ def find_duplicates(
     )
 
 
-def duplicate_representatives(
-    session: Session, *, min_score: float | None = None
-) -> dict[int, int]:
-    """For each contract in a duplicate set, the id of the copy that stands for the set."""
-    report = find_duplicates(session, min_score=min_score)
-    return {cid: s.representative_id for s in report.sets for cid in s.contract_ids}
-
-
 # --- one pair: explain and decide ---------------------------------------------
 
 

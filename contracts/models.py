@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -268,6 +269,56 @@ class DuplicateDecision(Base):
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[Timestamp]
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class DuplicateRun(Base):
+    """The duplicate sets found with the default weights, kept so reports need not look again.
+
+    A cache, never the record: ``inputs_digest`` hashes everything detection
+    reads (the register, parties, organisations, decisions, weights), and a run
+    is used only while that hash is unchanged (see :mod:`contracts.duplicate_snapshot`).
+    """
+
+    __tablename__ = "duplicate_runs"
+    # Never reuse an id (SQLite would, after the old run is deleted): a new id
+    # is how a caller knows the sets were found again.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[IntPK]
+    inputs_digest: Mapped[str] = mapped_column(String(64), index=True)
+    found_at: Mapped[Timestamp]
+    contracts_considered: Mapped[int]
+
+
+class StoredDuplicateSet(Base):
+    """One duplicate set of a run, in the report's order."""
+
+    __tablename__ = "duplicate_sets"
+
+    id: Mapped[IntPK]
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("duplicate_runs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    set_id: Mapped[str] = mapped_column(String(12))
+    score: Mapped[float] = mapped_column(Float)  # the weakest link's 0-1 match score
+    reasons: Mapped[JsonList]
+    weak_link: Mapped[bool]
+    value_at_stake: Mapped[Amount]
+    representative_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+
+
+class StoredDuplicateMember(Base):
+    """A contract in a stored duplicate set."""
+
+    __tablename__ = "duplicate_set_members"
+
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("duplicate_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Proposal(Base):

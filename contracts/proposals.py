@@ -30,7 +30,7 @@ from contracts.consolidation import (
     count_once,
     members_hash,
 )
-from contracts.duplicates import duplicate_representatives
+from contracts.duplicate_snapshot import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.models import (
     Contract,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.consolidation import overlap_groups
-from contracts.duplicates import duplicate_representatives
+from contracts.duplicate_snapshot import duplicate_representatives
 from contracts.models import Contract, Proposal, ProposalMember, ProposalStatus
 from contracts.register import list_contracts
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.duplicate_snapshot import duplicate_representatives
 from contracts.duplicates import (
-    duplicate_representatives,
     explain_pair,
     find_duplicates,
     record_decision,
