@@ -1,25 +1,29 @@
-"""How fast the finance workbook is written: 100,000 contract rows, against bare openpyxl.
+"""How fast the finance workbook is written, and whether its memory stays flat.
 
-Builds a SQLite store directly (bulk inserts, no importer): 100,000 contracts
-of the Essex commissioners with a few hundred providers, grouped into
-proposals of two to five members. Then, in one run:
+Builds a SQLite store directly (bulk inserts, no importer): contracts of the
+Essex commissioners with a few hundred providers, grouped into proposals of
+two to five members, and stores the duplicate run (as ``contracts propose``
+leaves it). Then, each in a fresh process so each peak is its own:
 
 1. ``export_workbook`` writes the workbook (reading the store, then writing);
 2. bare openpyxl write-only mode writes the same values (read back from the
    export) with no styles, tables, validation or injection guard.
 
-Prints both writing times, their ratio (target: within 1.5x) and peak memory.
+Prints, for each size, both writing times, their ratio (target: within 1.5x)
+and the export process's peak memory (target: flat as the register grows).
 
-    .venv/bin/python bench/export_bench.py            # 100,000 contract rows
-    .venv/bin/python bench/export_bench.py 20000      # another size
+    .venv/bin/python bench/export_bench.py                      # 10,000, 50,000, 100,000
+    .venv/bin/python bench/export_bench.py 20000                # one size
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import platform
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +34,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert, select
 
 from contracts import db
+from contracts.duplicate_snapshot import current_run
 from contracts.export import export_workbook
 from contracts.models import (
     Contract,
@@ -133,6 +138,8 @@ def build(url: str, rows: int) -> None:
         session.execute(insert(Proposal), proposals)
         session.execute(insert(ProposalMember), members)
         session.execute(insert(ProposalCommissioner), parties)
+    with sessions.begin() as session:
+        current_run(session)  # what `contracts propose` leaves in the store
     engine.dispose()
 
 
@@ -151,35 +158,67 @@ def bare_write(source: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
-def main(rows: int) -> None:
+def export_stage(url: str, out: Path) -> dict[str, float]:
+    """One export in this (fresh) process; its figures and this process's peak memory."""
+    started_mib = peak_mib()
+    engine = db.open_database(url)
+    with db.session_factory(engine).begin() as session:
+        result = export_workbook(session, out)
+    engine.dispose()
+    return {
+        "contract_rows": result.contract_rows,
+        "proposals": result.proposals,
+        "reading": result.seconds["reading"],
+        "writing": result.seconds["writing"],
+        "size_mib": out.stat().st_size / 1024 / 1024,
+        "baseline_mib": started_mib,
+        "peak_mib": peak_mib(),
+    }
+
+
+def _stage(*args: str) -> dict[str, float]:
+    """Run one stage of this script in its own process; its last line is JSON."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--stage", *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(rows: int, folder: Path) -> dict[str, float]:
+    url = f"sqlite:///{folder}/bench-{rows}.db"
+    began = time.perf_counter()
+    _stage("build", url, str(rows))
+    built = time.perf_counter() - began
+    export = _stage("export", url, str(folder / f"export-{rows}.xlsx"))
+    bare = _stage("bare", str(folder / f"export-{rows}.xlsx"), str(folder / f"bare-{rows}.xlsx"))
+    print(
+        f"{rows:>9,} contracts (built and duplicate run stored in {built:.0f}s): "
+        f"{int(export['contract_rows']):,} rows, {int(export['proposals']):,} proposals, "
+        f"{export['size_mib']:.1f} MiB; reading {export['reading']:.1f}s, writing "
+        f"{export['writing']:.1f}s, bare openpyxl {bare['seconds']:.1f}s, ratio "
+        f"{export['writing'] / bare['seconds']:.2f}x; peak RSS {export['peak_mib']:.0f} MiB "
+        f"(after imports {export['baseline_mib']:.0f} MiB)",
+        flush=True,
+    )
+    return export
+
+
+def main(sizes: list[int]) -> None:
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.db"
-        began = time.perf_counter()
-        build(url, rows)
-        print(f"built {rows:,} contracts in {time.perf_counter() - began:.1f}s")
-        engine = db.open_database(url)
-        before = peak_mib()
-        with db.session_factory(engine).begin() as session:
-            result = export_workbook(session, Path(folder) / "export.xlsx")
-        engine.dispose()
-        after_export = peak_mib()
-        bare_seconds = bare_write(result.path, Path(folder) / "bare.xlsx")
-        size = result.path.stat().st_size / 1024 / 1024
-        writing = result.seconds["writing"]
-        print(f"machine: {platform.machine()}, {platform.python_version()}")
-        print(
-            f"export_workbook: {result.contract_rows:,} contract rows, "
-            f"{result.proposals:,} proposals, {size:.1f} MiB"
-        )
-        print(f"  reading the store:   {result.seconds['reading']:.1f}s")
-        print(f"  writing the workbook: {writing:.1f}s")
-        print(f"bare openpyxl write-only, same values: {bare_seconds:.1f}s")
-        print(f"ratio writing / bare: {writing / bare_seconds:.2f}x (target within 1.5x)")
-        print(
-            f"peak RSS: {before:.0f} MiB before the export, {after_export:.0f} MiB after it "
-            "(the store's rows are loaded; the workbook streams)"
-        )
+        for rows in sizes:
+            measure(rows, Path(folder))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    if sys.argv[1:2] == ["--stage"]:
+        stage, *args = sys.argv[2:]
+        if stage == "build":
+            build(args[0], int(args[1]))
+            print(json.dumps({}))
+        elif stage == "export":
+            print(json.dumps(export_stage(args[0], Path(args[1]))))
+        else:
+            print(json.dumps({"seconds": bare_write(Path(args[0]), Path(args[1]))}))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [10_000, 50_000, 100_000])

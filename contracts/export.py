@@ -5,7 +5,10 @@ the workbook has to reconcile on sight: every total is a live formula over
 the rows beneath it, text from the registers stays text (no formula
 injection), and a hidden review key per proposal lets ``contracts review``
 refuse a workbook from another database or one whose proposals have changed
-since. Sheets are streamed (openpyxl write-only mode) so memory stays flat.
+since. The store is read a chunk of proposals at a time
+(:mod:`contracts.export_rows`), the duplicate sets come from the stored run
+(:mod:`contracts.duplicate_snapshot`) and the sheets are streamed (openpyxl
+write-only mode), so memory stays flat however large the register.
 """
 
 from __future__ import annotations
@@ -15,33 +18,39 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
-from rich.progress import track
+from rich.progress import Progress
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.consolidation import overlap_groups
-from contracts.duplicates import DuplicateReport, find_duplicates
-from contracts.errors import ContractsError
-from contracts.models import (
-    Contract,
-    ContractParty,
-    Organisation,
-    Proposal,
-    ProposalCommissioner,
-    ProposalMember,
-    ProposalStatus,
+from contracts.duplicate_snapshot import (
+    SetMemberRow,
+    current_run,
+    set_count,
+    set_members,
 )
+from contracts.duplicate_snapshot import representatives as stored_representatives
+from contracts.errors import ContractsError
+from contracts.export_rows import (
+    ACTIVE_STATUSES,
+    MemberRow,
+    ProposalRow,
+    active_member_sets,
+    proposal_chunks,
+    proposal_ids,
+)
+from contracts.models import Contract, ProposalStatus
 from contracts.money import format_gbp
-from contracts.proposals import proposal_member_hash
 from contracts.workbook_layout import (
     CONTRACT_COLUMNS,
     CONTRACTS_SHEET,
@@ -58,8 +67,8 @@ from contracts.workbook_layout import (
 from contracts.workbook_style import Formula, SheetWriter
 from contracts.workbook_summary import SummaryFigures, write_summary
 
-# Proposals whose contracts count towards "contracts after" and "value covered".
-ACTIVE_STATUSES = (ProposalStatus.ACCEPTED.value, ProposalStatus.CANDIDATE.value)
+T = TypeVar("T")
+
 DECISION_FOR_STATUS = {
     ProposalStatus.ACCEPTED.value: "Accept",
     ProposalStatus.REJECTED.value: "Reject",
@@ -94,8 +103,9 @@ class ExportResult:
     proposals: int = 0
     contract_rows: int = 0
     duplicate_sets: int = 0
-    # Every formula the workbook holds, by "Sheet!B7", with the value the tool
-    # computed for it: what a spreadsheet application must show.
+    # The Summary's formulas, by "Sheet!B7", with the value the tool computed for
+    # each: what a spreadsheet application must show. With ``row_figures`` also
+    # every Proposals row's (memory then grows with the proposals).
     figures: dict[str, Decimal | int] = field(default_factory=dict)
     headline: dict[str, Decimal | int] = field(default_factory=dict)
     # Wall-clock seconds spent reading the store and writing the file (bench/export_bench.py).
@@ -122,50 +132,16 @@ class ExportResult:
         )
 
 
-def _names(orgs: Iterable[Organisation | None]) -> str:
-    return "; ".join(o.name for o in orgs if o is not None)
-
-
-def _load_proposals(
-    session: Session, statuses: Iterable[str] | None, footprint: str | None
-) -> list[Proposal]:
-    statement = (
-        select(Proposal)
-        .options(
-            selectinload(Proposal.members)
-            .selectinload(ProposalMember.contract)
-            .options(
-                selectinload(Contract.provider),
-                selectinload(Contract.parties).selectinload(ContractParty.organisation),
-            ),
-            selectinload(Proposal.commissioners).selectinload(ProposalCommissioner.organisation),
-            selectinload(Proposal.provider),
-            selectinload(Proposal.lead_commissioner),
-            selectinload(Proposal.decisions),
-        )
-        .order_by(Proposal.rule, Proposal.id)
-    )
-    wanted = sorted({s.strip().lower() for s in statuses or ()})
-    known = {s.value for s in ProposalStatus}
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        raise ContractsError(
-            f"'{unknown[0]}' is not a proposal status; use one of {', '.join(sorted(known))}"
-        )
-    if wanted:
-        statement = statement.where(Proposal.status.in_(wanted))
-    if footprint:
-        statement = statement.where(func.lower(Proposal.footprint) == footprint.strip().lower())
-    return list(session.scalars(statement))
-
-
 COMMISSIONER_INDEX = [c.header for c in CONTRACT_COLUMNS].index("Commissioner")
 
 
+def _joined(names: Iterable[str]) -> str | None:
+    return "; ".join(names) or None
+
+
 def _contract_cells(
-    proposal: Proposal, contract: Contract, counted_as: int, counts: int
+    proposal: ProposalRow, contract: MemberRow, counted_as: int, counts: int
 ) -> list[Any]:
-    lead = contract.lead_commissioner
     return [
         proposal.id,
         proposal.status,
@@ -173,9 +149,9 @@ def _contract_cells(
         contract.reference,
         contract.source,
         contract.title,
-        lead.name if lead else "(none)",
-        _names(contract.associate_commissioners) or None,
-        contract.provider.name if contract.provider else None,
+        contract.lead or "(none)",
+        _joined(contract.associates),
+        contract.provider,
         contract.service_category,
         contract.contract_form,
         contract.start_date,
@@ -190,32 +166,9 @@ def _contract_cells(
     ]
 
 
-def _latest_notes(proposal: Proposal) -> str | None:
-    return proposal.decisions[-1].notes if proposal.decisions else None
-
-
-def _counts_once(contract: Contract, stands_for: int, counted: set[int]) -> bool:
-    """Whether a member adds to the headline: each contract of the register once, and
-    an extra copy of a duplicate set never (its set is counted through its representative),
-    as `contracts summary` counts them."""
-    return contract.in_register and stands_for == contract.id and contract.id not in counted
-
-
-def _overlap_groups(
-    proposals: list[Proposal], representatives: dict[int, int]
-) -> dict[str, tuple[str, int]]:
+def _overlap_groups(member_sets: dict[str, set[int]]) -> dict[str, tuple[str, int]]:
     """For each accepted or candidate proposal: its overlap group and whether it is the
     group's one new contract (1) or merged into it (0)."""
-    member_sets = {
-        p.id: {
-            m.contract_id
-            for m in p.members
-            if m.contract.in_register
-            and representatives.get(m.contract_id, m.contract_id) == m.contract_id
-        }
-        for p in proposals
-        if p.status in ACTIVE_STATUSES
-    }
     grouped: dict[str, tuple[str, int]] = {}
     for group in overlap_groups({pid: ids for pid, ids in member_sets.items() if ids}):
         for pid in group:
@@ -223,66 +176,57 @@ def _overlap_groups(
     return grouped
 
 
-def _write_contracts(
-    writer: SheetWriter,
-    proposals: list[Proposal],
-    representatives: dict[int, int],
-    figures: SummaryFigures,
-) -> None:
-    """One row per member contract; each real contract counts once in the headline."""
-    counted: set[int] = set()
-    for proposal in proposals:
+@dataclass
+class _Sheets:
+    """The three row sheets being streamed, and what their rows add up to."""
+
+    proposals: SheetWriter
+    contracts: SheetWriter
+    duplicates: SheetWriter
+    figures: SummaryFigures
+    representatives: dict[int, int]
+    groups: dict[str, tuple[str, int]]
+    export_id: str
+    row_figures: bool
+    # Contracts already counted in the headline: each real contract counts once.
+    counted: set[int] = field(default_factory=set)
+
+    def write_members(self, proposal: ProposalRow) -> None:
+        """One Contracts row per member; an extra copy of a duplicate set never counts."""
         active = proposal.status in ACTIVE_STATUSES
-        members = sorted(
-            (m.contract for m in proposal.members),
-            key=lambda c: (c.source, c.reference or "", c.id),
-        )
-        for contract in members:
-            stands_for = representatives.get(contract.id, contract.id)
-            counts = 1 if active and _counts_once(contract, stands_for, counted) else 0
+        for contract in proposal.members:
+            stands_for = self.representatives.get(contract.id, contract.id)
+            counts = int(
+                active
+                and contract.in_register
+                and stands_for == contract.id
+                and contract.id not in self.counted
+            )
             if counts:
-                counted.add(contract.id)
+                self.counted.add(contract.id)
             cells = _contract_cells(proposal, contract, stands_for, counts)
-            writer.append(cells)
-            figures.add_member(
+            self.contracts.append(cells)
+            self.figures.add_member(
                 proposal.id,
                 commissioner=cells[COMMISSIONER_INDEX],
                 annual_value=contract.annual_value,
                 counts=counts,
             )
 
-
-def _write_proposals(
-    writer: SheetWriter,
-    proposals: list[Proposal],
-    representatives: dict[int, int],
-    hashes: dict[str, str],
-    export_id: str,
-    figures: SummaryFigures,
-    result: ExportResult,
-) -> None:
-    members_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
-    value_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
-    id_col = letter(PROPOSAL_COLUMNS, "Proposal ID")
-    members_col = letter(PROPOSAL_COLUMNS, "Members")
-    value_col = letter(PROPOSAL_COLUMNS, "Annual value")
-    groups = _overlap_groups(proposals, representatives)
-    for proposal in proposals:
-        row = writer.last_row + 1
-        group, new_contracts = groups.get(proposal.id, (None, 0))
-        associates = [
-            c.organisation
-            for c in proposal.commissioners
-            if c.organisation_id != proposal.lead_commissioner_id
-        ]
-        writer.append(
+    def write_proposal(self, proposal: ProposalRow, member_hash: str, result: ExportResult) -> None:
+        members_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
+        value_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
+        id_col = letter(PROPOSAL_COLUMNS, "Proposal ID")
+        row = self.proposals.last_row + 1
+        group, new_contracts = self.groups.get(proposal.id, (None, 0))
+        self.proposals.append(
             [
                 proposal.id,
                 proposal.rule,
                 proposal.title,
-                proposal.lead_commissioner.name if proposal.lead_commissioner else None,
-                _names(associates) or None,
-                proposal.provider.name if proposal.provider else None,
+                proposal.lead,
+                _joined(proposal.associates),
+                proposal.provider,
                 Formula(f"=COUNTIFS({members_range},{id_col}{row})"),
                 proposal.contracts_before,
                 proposal.contracts_after,
@@ -290,28 +234,34 @@ def _write_proposals(
                 new_contracts,
                 Formula(f"=SUMIFS({value_range},{members_range},{id_col}{row})"),
                 proposal.earliest_start,
-                "; ".join(str(f) for f in proposal.flags or []) or None,
-                "; ".join(str(r) for r in proposal.reasons or []) or None,
+                _joined(str(f) for f in proposal.flags or []),
+                _joined(str(r) for r in proposal.reasons or []),
                 proposal.status,
                 "yes" if proposal.needs_review else None,
                 DECISION_FOR_STATUS.get(proposal.status),
-                _latest_notes(proposal),
-                review_key(proposal.id, hashes[proposal.id], export_id),
+                proposal.notes,
+                review_key(proposal.id, member_hash, self.export_id),
             ]
         )
-        members, value = figures.proposal_totals(proposal.id)
-        result.figures[f"{PROPOSALS_SHEET}!{members_col}{row}"] = members
-        result.figures[f"{PROPOSALS_SHEET}!{value_col}{row}"] = value
-        figures.add_proposal(
+        members, value = self.figures.proposal_totals(proposal.id)
+        if self.row_figures:
+            for header, figure in (("Members", members), ("Annual value", value)):
+                result.figures[f"{PROPOSALS_SHEET}!{letter(PROPOSAL_COLUMNS, header)}{row}"] = (
+                    figure
+                )
+        self.figures.add_proposal(
             proposal.id,
             rule=proposal.rule,
             status=proposal.status,
-            lead=proposal.lead_commissioner.name if proposal.lead_commissioner else None,
+            lead=proposal.lead,
             before=proposal.contracts_before,
             after=proposal.contracts_after,
             new_contracts=new_contracts,
         )
-    if writer.rows_written:
+
+    def add_decision_list(self) -> None:
+        if not self.proposals.rows_written:
+            return
         decision_col = letter(PROPOSAL_COLUMNS, DECISION)
         choices = DataValidation(
             type="list",
@@ -321,24 +271,20 @@ def _write_proposals(
             errorTitle="Decision",
             error="Choose Accept, Reject or Defer (or leave it blank).",
         )
-        choices.add(f"{decision_col}2:{decision_col}{writer.last_row}")
-        writer.ws.data_validations.append(choices)
+        choices.add(f"{decision_col}2:{decision_col}{self.proposals.last_row}")
+        self.proposals.ws.data_validations.append(choices)
 
-
-def _write_duplicates(
-    writer: SheetWriter, report: DuplicateReport, figures: SummaryFigures
-) -> None:
-    """One row per copy; every copy but the one that stands for its set is an extra copy."""
-    for dup_set in report.sets:
-        for member in sorted(dup_set.members, key=lambda m: m.id):
-            extra = 0 if member.id == dup_set.representative_id else 1
-            writer.append(
+    def write_duplicates(self, rows: Iterable[SetMemberRow]) -> None:
+        """One row per copy; every copy but the one that stands for its set is an extra copy."""
+        for member in rows:
+            extra = 0 if member.contract_id == member.representative_id else 1
+            self.duplicates.append(
                 [
-                    dup_set.id,
-                    float(dup_set.score),
-                    "yes" if dup_set.weak_link else None,
-                    "; ".join(dup_set.reasons) or None,
-                    member.id,
+                    member.set_id,
+                    member.score,
+                    "yes" if member.weak_link else None,
+                    _joined(member.reasons or []),
+                    member.contract_id,
                     member.reference,
                     member.source,
                     member.title,
@@ -347,11 +293,11 @@ def _write_duplicates(
                     member.start_date,
                     member.end_date,
                     member.annual_value,
-                    dup_set.representative_id,
+                    member.representative_id,
                     extra,
                 ]
             )
-            figures.extra_copies += extra
+            self.figures.extra_copies += extra
 
 
 def _register_count(session: Session) -> int:
@@ -359,11 +305,33 @@ def _register_count(session: Session) -> int:
     return int(session.scalar(statement) or 0)
 
 
-def _progress(items: list[Proposal], show: bool) -> Iterator[Proposal]:
-    if show:
-        yield from track(items, description="Writing the workbook", transient=True)
-    else:
-        yield from items
+class _ReadingClock:
+    """Seconds spent waiting for the store, while its rows are streamed into the sheets."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+
+    def timed(self, items: Iterable[T]) -> Iterator[T]:
+        iterator = iter(items)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                self.seconds += time.perf_counter() - started
+            yield item
+
+
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    if not show:
+        yield lambda done: None
+        return
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Writing the workbook", total=total)
+        yield lambda done: progress.advance(task, done)
 
 
 def export_workbook(
@@ -373,53 +341,65 @@ def export_workbook(
     statuses: Iterable[str] | None = None,
     footprint: str | None = None,
     show_progress: bool = False,
+    row_figures: bool = False,
 ) -> ExportResult:
     """Write the finance workbook to ``path`` and record the export in the audit log.
 
     ``statuses`` limits the proposals (e.g. ``["candidate"]``); ``footprint``
     keeps only proposals made for that footprint. The audit entry holds the
     export ID and each proposal's member hash, which ``contracts review``
-    checks the workbook against.
+    checks the workbook against. ``row_figures`` adds each Proposals row's
+    formula values to ``ExportResult.figures`` (what tests compare a spreadsheet
+    application's results with). The store is read in chunks of proposals and
+    the sheets are streamed, so memory stays flat however large the register.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"cannot write {path}: give the workbook a name ending in .xlsx")
-    started = time.perf_counter()
-    proposals = _load_proposals(session, statuses, footprint)
-    hashes = {p.id: proposal_member_hash(p) for p in proposals}
-    # The same sets the duplicates report shows; each is counted once, as its
-    # representative (what duplicate_representatives returns, without a second run).
-    duplicates = find_duplicates(session)
-    representatives = {cid: s.representative_id for s in duplicates.sets for cid in s.contract_ids}
+    began = time.perf_counter()
+    ids = proposal_ids(session, statuses, footprint)
+    # The sets the duplicates report shows, each counted once as its representative;
+    # stored by the last detection, looked for again only if the store has changed.
+    run_id = current_run(session, show_progress=show_progress)
+    representatives = stored_representatives(session, run_id)
+    groups = _overlap_groups(active_member_sets(session, statuses, footprint, representatives))
     export_id = uuid.uuid4().hex
-    result = ExportResult(path=path, export_id=export_id, proposals=len(proposals))
-    figures = SummaryFigures(register_contracts=_register_count(session))
-    result.seconds["reading"] = time.perf_counter() - started
-    started = time.perf_counter()
+    result = ExportResult(path=path, export_id=export_id, proposals=len(ids))
+    clock = _ReadingClock(time.perf_counter() - began)
 
     workbook = Workbook(write_only=True)
     summary_ws = workbook.create_sheet(SUMMARY_SHEET)
-    proposals_writer = SheetWriter(
-        workbook.create_sheet(PROPOSALS_SHEET), PROPOSAL_COLUMNS, table_name="Proposals"
+    sheets = _Sheets(
+        proposals=SheetWriter(
+            workbook.create_sheet(PROPOSALS_SHEET), PROPOSAL_COLUMNS, table_name="Proposals"
+        ),
+        contracts=SheetWriter(
+            workbook.create_sheet(CONTRACTS_SHEET), CONTRACT_COLUMNS, table_name="Contracts"
+        ),
+        duplicates=SheetWriter(
+            workbook.create_sheet(DUPLICATES_SHEET), DUPLICATE_COLUMNS, table_name="Duplicates"
+        ),
+        figures=SummaryFigures(register_contracts=_register_count(session)),
+        representatives=representatives,
+        groups=groups,
+        export_id=export_id,
+        row_figures=row_figures,
     )
-    contracts_writer = SheetWriter(
-        workbook.create_sheet(CONTRACTS_SHEET), CONTRACT_COLUMNS, table_name="Contracts"
-    )
-    duplicates_writer = SheetWriter(
-        workbook.create_sheet(DUPLICATES_SHEET), DUPLICATE_COLUMNS, table_name="Duplicates"
-    )
-    _write_contracts(
-        contracts_writer, list(_progress(proposals, show_progress)), representatives, figures
-    )
-    _write_proposals(
-        proposals_writer, proposals, representatives, hashes, export_id, figures, result
-    )
-    _write_duplicates(duplicates_writer, duplicates, figures)
-    result.duplicate_sets = len(duplicates.sets)
-    result.contract_rows = contracts_writer.rows_written
-    for writer in (proposals_writer, contracts_writer, duplicates_writer):
+    hashes: dict[str, str] = {}
+    with _progress(len(ids), show_progress) as advance:
+        for chunk in clock.timed(proposal_chunks(session, ids)):
+            for proposal in chunk:
+                hashes[proposal.id] = proposal.member_hash
+                sheets.write_members(proposal)
+                sheets.write_proposal(proposal, hashes[proposal.id], result)
+            advance(len(chunk))
+    sheets.add_decision_list()
+    sheets.write_duplicates(clock.timed(set_members(session, run_id)))
+    result.duplicate_sets = set_count(session, run_id)
+    result.contract_rows = sheets.contracts.rows_written
+    for writer in (sheets.proposals, sheets.contracts, sheets.duplicates):
         writer.finish()
     exported_at = dt.datetime.now().replace(microsecond=0)
     described = {
@@ -428,10 +408,11 @@ def export_workbook(
         "Proposals with status": ", ".join(sorted(set(statuses or ()))) or "all",
         "Footprint": footprint or "all",
     }
-    result.figures.update(write_summary(summary_ws, figures, described))
-    result.headline = figures.headline()
+    result.figures.update(write_summary(summary_ws, sheets.figures, described))
+    result.headline = sheets.figures.headline()
     _save(workbook, path)
-    result.seconds["writing"] = time.perf_counter() - started
+    result.seconds["reading"] = clock.seconds
+    result.seconds["writing"] = time.perf_counter() - began - clock.seconds
     audit.record(
         session,
         action=EXPORT_ACTION,

@@ -282,7 +282,7 @@ class DuplicateRun(Base):
     __tablename__ = "duplicate_runs"
     # Never reuse an id (SQLite would, after the old run is deleted): a new id
     # is how a caller knows the sets were found again.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[IntPK]
     inputs_digest: Mapped[str] = mapped_column(String(64), index=True)

@@ -103,7 +103,9 @@ class SummaryFigures:
         new_contracts: int,
     ) -> None:
         self.proposal_rows += 1
+        # Its rows are all written by now: drop its tally, so memory stays flat.
         _, value = self.proposal_totals(proposal_id)
+        self.by_proposal.pop(proposal_id, None)
         for group in (self.by_rule[rule], self.by_status[status]):
             group.count += 1
             group.before += before

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from cli import main
 from contracts.errors import ContractsError
 from contracts.export import export_workbook, parse_review_key
-from contracts.models import AuditEntry, Organisation
+from contracts.export_rows import proposal_chunks, proposal_ids
+from contracts.models import AuditEntry, Contract, Organisation, Proposal
 from contracts.proposals import proposal_member_hash
 from contracts.workbook_layout import PROPOSAL_COLUMNS, letter
 from contracts.workbook_style import DATE_FORMAT, GBP_FORMAT
@@ -96,6 +97,29 @@ def test_export_writes_the_four_sheets_with_formats(session: Session, tmp_path: 
     assert rows["P-0000000001"]["Decision"] is None
 
 
+def test_the_store_is_read_in_chunks_that_add_up_to_the_whole(session: Session) -> None:
+    """Chunk boundaries change nothing: each proposal once, in sheet order, with all of
+    its members and the same member hash the ORM computes."""
+    _two_proposals(session)
+    extra = add_contract(session, reference="E5", commissioner="99F", annual_value=Decimal("7"))
+    add_proposal(session, "P-0000000003", [extra], status="deferred")
+    session.flush()
+    ids = proposal_ids(session, None, None)
+
+    whole = [p for chunk in proposal_chunks(session, ids) for p in chunk]
+    one_by_one = [p for chunk in proposal_chunks(session, ids, size=1) for p in chunk]
+
+    assert [p.id for p in whole] == ids == ["P-0000000001", "P-0000000003", "P-0000000002"]
+    assert whole == one_by_one
+    for row in whole:
+        stored = session.get(Proposal, row.id)
+        assert row.member_hash == proposal_member_hash(stored)
+        assert sorted(m.id for m in row.members) == sorted(m.contract_id for m in stored.members)
+        assert [m.lead for m in row.members] == [
+            session.get(Contract, m.id).lead_commissioner.name for m in row.members
+        ]
+
+
 def test_export_is_recorded_in_the_audit_log_with_each_key(
     session: Session, tmp_path: Path
 ) -> None:
@@ -111,12 +135,16 @@ def test_export_is_recorded_in_the_audit_log_with_each_key(
 
 def test_every_formula_evaluates_to_the_tools_figure(session: Session, tmp_path: Path) -> None:
     _two_proposals(session)
-    result = export_workbook(session, tmp_path / "finance.xlsx")
+    result = export_workbook(session, tmp_path / "finance.xlsx", row_figures=True)
     evaluator = FormulaEvaluator(result.path)
 
+    assert {"Proposals!G2", "Proposals!L2", "Proposals!G3", "Proposals!L3"} <= set(result.figures)
     for address, expected in result.figures.items():
         assert evaluator.cell(address) == expected, address
     assert result.headline["value_covered"] == Decimal("1229.55")  # A counted once
+    # Without row_figures only the Summary's figures are kept (memory stays flat).
+    lean = export_workbook(session, tmp_path / "lean.xlsx")
+    assert lean.figures == {k: v for k, v in result.figures.items() if k.startswith("Summary!")}
     assert result.headline["contracts_covered"] == 4
     # The two proposals share contract A, so together they become one contract.
     assert result.headline["contracts_after"] == 1
@@ -153,7 +181,7 @@ def test_injected_text_stays_text_in_every_text_column(
         session, "P-0000000003", [contract], title=probe, rule=probe, reasons=[probe], flags=[probe]
     )
 
-    result = export_workbook(session, tmp_path / "probe.xlsx")
+    result = export_workbook(session, tmp_path / "probe.xlsx", row_figures=True)
 
     workbook = load_workbook(result.path)
     try:
@@ -232,7 +260,7 @@ def test_summary_totals_reconcile_with_the_rows(
                 stored.append(
                     add_proposal(session, f"P-{number:010d}", members, status=status, rule=rule)
                 )
-        result = export_workbook(session, tmp_path / "h.xlsx")
+        result = export_workbook(session, tmp_path / "h.xlsx", row_figures=True)
 
         evaluator = FormulaEvaluator(result.path)
         for address, expected in result.figures.items():

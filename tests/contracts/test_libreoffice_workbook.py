@@ -108,7 +108,7 @@ def test_libreoffice_recalculates_every_figure_to_the_penny(
     session: Session, tmp_path: Path
 ) -> None:
     probes = _build(session)
-    result = export_workbook(session, tmp_path / "finance.xlsx")
+    result = export_workbook(session, tmp_path / "finance.xlsx", row_figures=True)
     converted = recalculated_by_libreoffice(result.path, tmp_path / "lo")
 
     values = load_workbook(converted, data_only=True)
