@@ -20,7 +20,16 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from contracts import db, duplicates, export, organisations, proposals, register, review
+from contracts import (
+    db,
+    duplicate_snapshot,
+    duplicates,
+    export,
+    organisations,
+    proposals,
+    register,
+    review,
+)
 from contracts import demo as demo_module
 from contracts import sample as sample_module
 from contracts.errors import ContractsError, InputRejected
@@ -491,6 +500,9 @@ def duplicates_group(
             weights_path=weights_path,
             show_progress=sys.stderr.isatty(),
         )
+        if min_score is None and weights_path is None:
+            # The default sets: keep them, so summary, propose and export need not look again.
+            duplicate_snapshot.remember(session, report)
     rows = [
         {
             "set": found.id + (" (weak link)" if found.weak_link else ""),
@@ -508,6 +520,7 @@ def duplicates_group(
         for member in found.members
     ]
     if fmt == "table":
+        shown = 0  # rows hold each set's members in turn
         for found in report.sets:
             weak = "  WEAK LINK" if found.weak_link else ""
             click.echo(
@@ -515,7 +528,8 @@ def duplicates_group(
                 f"{format_gbp(found.value_at_stake)} a year at stake{weak}"
             )
             click.echo("  " + "; ".join(found.reasons))
-            members = [row for row in rows if row["set"].startswith(found.id)]
+            members = rows[shown : shown + len(found.members)]
+            shown += len(found.members)
             to_table(members, DUPLICATE_MEMBER_COLUMNS, right_aligned=("annual_value",))
     else:
         emit(rows, DUPLICATE_COLUMNS, fmt, json_data=report.as_json())

@@ -134,6 +134,12 @@ def store_run(session: Session, report: DuplicateReport, digest: str) -> int:
     return run_id
 
 
+def remember(session: Session, report: DuplicateReport) -> int:
+    """Store a report found just now with the default weights and threshold, so the
+    next summary, propose or export need not look again; returns the run's id."""
+    return store_run(session, report, inputs_digest(session))
+
+
 def current_run(session: Session, *, show_progress: bool = False) -> int:
     """The id of a stored run that matches the store as it is now; detection runs (and
     its sets are stored) only when none does."""

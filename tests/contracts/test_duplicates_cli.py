@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
+from contracts.duplicate_snapshot import current_run, inputs_digest
+from contracts.models import DuplicateRun
 from tests.contracts.duplicate_factory import add_contract
 
 
@@ -178,3 +181,41 @@ def test_every_duplicates_command_has_help_with_an_example(runner: CliRunner) ->
     for command in ([], ["explain"], ["confirm"], ["reject"]):
         result = runner.invoke(main, ["duplicates", *command, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_the_table_lists_under_each_set_its_own_copies(
+    runner: CliRunner, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    with sessions.begin() as session:
+        add_contract(
+            session, source="thurrock", reference="TH-9", title="Hospice care", provider="RQ8"
+        )
+    result = run(runner, database_url, "duplicates")
+    assert result.exit_code == 0, result.output
+    sections = result.output.split("\nD-")[1:]
+    assert len(sections) == 2
+    by_reference = {
+        ref: n
+        for n, text in enumerate(sections)
+        for ref in ("ME/0042", "BB-77", "BB-78", "TH-9")
+        if ref in text
+    }
+    assert by_reference["ME/0042"] == by_reference["BB-77"]
+    assert by_reference["BB-78"] == by_reference["TH-9"] != by_reference["ME/0042"]
+
+
+def test_the_default_report_is_kept_for_summary_propose_and_export(
+    runner: CliRunner, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    run(runner, database_url, "duplicates", "--min-score", "0.9")
+    with sessions.begin() as session:
+        assert session.scalar(select(func.count()).select_from(DuplicateRun)) == 0
+
+    run(runner, database_url, "duplicates")
+
+    with sessions.begin() as session:
+        (stored,) = session.scalars(select(DuplicateRun)).all()
+        assert stored.inputs_digest == inputs_digest(session)
+        assert current_run(session) == stored.id
