@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts import db
+from contracts.duplicate_snapshot import remember
 from contracts.models import Contract
 from contracts.money import format_gbp
 from contracts.sample import SampleResult, load_truth, write_sample
@@ -154,6 +155,7 @@ def _duplicates_step(demo: _Demo, step: Step) -> None:
     find_duplicates = _function(step)
     with demo.session() as session:
         report = find_duplicates(session)
+        remember(session, report)  # so the proposals step need not look again
         sets = report.sets
         demo.result.duplicate_copies = sum(len(s.contract_ids) - 1 for s in sets)
         demo.result.contracts_after -= demo.result.duplicate_copies

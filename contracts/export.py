@@ -14,6 +14,7 @@ write-only mode), so memory stays flat however large the register.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 import time
@@ -45,12 +46,13 @@ from contracts.export_rows import (
     ACTIVE_STATUSES,
     MemberRow,
     ProposalRow,
-    active_member_sets,
+    count_proposals,
     proposal_chunks,
-    proposal_ids,
+    shared_members,
 )
 from contracts.models import Contract, ProposalStatus
 from contracts.money import format_gbp
+from contracts.review_key import make_key, new_secret
 from contracts.workbook_layout import (
     CONTRACT_COLUMNS,
     CONTRACTS_SHEET,
@@ -76,24 +78,10 @@ DECISION_FOR_STATUS = {
 }
 EXPORT_ACTION = "export"
 EXPORT_ENTITY = "workbook"
-KEY_SEPARATOR = "|"
 
 
 class ExportError(ContractsError):
     """The workbook could not be written where the user asked."""
-
-
-def review_key(proposal_id: str, member_hash: str, export_id: str) -> str:
-    """The hidden key of one proposal row: what review checks the row against."""
-    return KEY_SEPARATOR.join((proposal_id, member_hash, export_id))
-
-
-def parse_review_key(text: str) -> tuple[str, str, str] | None:
-    """(proposal ID, member hash, export ID), or None for text that is no key."""
-    parts = text.rsplit(KEY_SEPARATOR, 2)
-    if len(parts) != 3 or not all(parts):
-        return None
-    return parts[0], parts[1], parts[2]
 
 
 @dataclass
@@ -166,11 +154,11 @@ def _contract_cells(
     ]
 
 
-def _overlap_groups(member_sets: dict[str, set[int]]) -> dict[str, tuple[str, int]]:
-    """For each accepted or candidate proposal: its overlap group and whether it is the
+def _overlap_groups(shared: dict[str, set[int]]) -> dict[str, tuple[str, int]]:
+    """For each proposal that shares contracts: its overlap group and whether it is the
     group's one new contract (1) or merged into it (0)."""
     grouped: dict[str, tuple[str, int]] = {}
-    for group in overlap_groups({pid: ids for pid, ids in member_sets.items() if ids}):
+    for group in overlap_groups({pid: ids for pid, ids in shared.items() if ids}):
         for pid in group:
             grouped[pid] = (group[0], 1 if pid == group[0] else 0)
     return grouped
@@ -185,24 +173,34 @@ class _Sheets:
     duplicates: SheetWriter
     figures: SummaryFigures
     representatives: dict[int, int]
-    groups: dict[str, tuple[str, int]]
+    groups: dict[str, tuple[str, int]]  # only proposals that share contracts
+    shared: set[int]  # contracts in more than one accepted or candidate proposal
     export_id: str
+    key_secret: str
     row_figures: bool
-    # Contracts already counted in the headline: each real contract counts once.
+    # Shared contracts already counted in the headline: each real contract counts once.
     counted: set[int] = field(default_factory=set)
+
+    def stands_alone(self, contract: MemberRow) -> bool:
+        """In the register and not an extra copy of a duplicate set."""
+        return contract.in_register and self.representatives.get(contract.id, contract.id) == (
+            contract.id
+        )
+
+    def overlap_group(self, proposal: ProposalRow) -> tuple[str | None, int]:
+        if proposal.id in self.groups:
+            return self.groups[proposal.id]
+        if proposal.status in ACTIVE_STATUSES and any(map(self.stands_alone, proposal.members)):
+            return proposal.id, 1  # a group of its own: one new contract
+        return None, 0
 
     def write_members(self, proposal: ProposalRow) -> None:
         """One Contracts row per member; an extra copy of a duplicate set never counts."""
         active = proposal.status in ACTIVE_STATUSES
         for contract in proposal.members:
             stands_for = self.representatives.get(contract.id, contract.id)
-            counts = int(
-                active
-                and contract.in_register
-                and stands_for == contract.id
-                and contract.id not in self.counted
-            )
-            if counts:
+            counts = int(active and self.stands_alone(contract) and contract.id not in self.counted)
+            if counts and contract.id in self.shared:
                 self.counted.add(contract.id)
             cells = _contract_cells(proposal, contract, stands_for, counts)
             self.contracts.append(cells)
@@ -213,12 +211,14 @@ class _Sheets:
                 counts=counts,
             )
 
-    def write_proposal(self, proposal: ProposalRow, member_hash: str, result: ExportResult) -> None:
+    def write_proposal(self, proposal: ProposalRow, result: ExportResult) -> str:
+        """One Proposals row, after its members are written; returns its review key."""
         members_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
         value_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
         id_col = letter(PROPOSAL_COLUMNS, "Proposal ID")
         row = self.proposals.last_row + 1
-        group, new_contracts = self.groups.get(proposal.id, (None, 0))
+        group, new_contracts = self.overlap_group(proposal)
+        key = make_key(proposal.id, proposal.member_hash, self.export_id, self.key_secret)
         self.proposals.append(
             [
                 proposal.id,
@@ -240,7 +240,7 @@ class _Sheets:
                 "yes" if proposal.needs_review else None,
                 DECISION_FOR_STATUS.get(proposal.status),
                 proposal.notes,
-                review_key(proposal.id, member_hash, self.export_id),
+                key,
             ]
         )
         members, value = self.figures.proposal_totals(proposal.id)
@@ -258,6 +258,7 @@ class _Sheets:
             after=proposal.contracts_after,
             new_contracts=new_contracts,
         )
+        return key
 
     def add_decision_list(self) -> None:
         if not self.proposals.rows_written:
@@ -359,14 +360,14 @@ def export_workbook(
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"cannot write {path}: give the workbook a name ending in .xlsx")
     began = time.perf_counter()
-    ids = proposal_ids(session, statuses, footprint)
+    proposals = count_proposals(session, statuses, footprint)
     # The sets the duplicates report shows, each counted once as its representative;
     # stored by the last detection, looked for again only if the store has changed.
     run_id = current_run(session, show_progress=show_progress)
     representatives = stored_representatives(session, run_id)
-    groups = _overlap_groups(active_member_sets(session, statuses, footprint, representatives))
+    shared = shared_members(session, statuses, footprint, representatives)
     export_id = uuid.uuid4().hex
-    result = ExportResult(path=path, export_id=export_id, proposals=len(ids))
+    result = ExportResult(path=path, export_id=export_id, proposals=proposals)
     clock = _ReadingClock(time.perf_counter() - began)
 
     workbook = Workbook(write_only=True)
@@ -383,17 +384,19 @@ def export_workbook(
         ),
         figures=SummaryFigures(register_contracts=_register_count(session)),
         representatives=representatives,
-        groups=groups,
+        groups=_overlap_groups(shared),
+        shared=set().union(*shared.values()),
         export_id=export_id,
+        key_secret=new_secret(),
         row_figures=row_figures,
     )
-    hashes: dict[str, str] = {}
-    with _progress(len(ids), show_progress) as advance:
-        for chunk in clock.timed(proposal_chunks(session, ids)):
+    # Every key written, hashed in sheet order: the audit entry's fingerprint of the rows.
+    keys = hashlib.sha256()
+    with _progress(proposals, show_progress) as advance:
+        for chunk in clock.timed(proposal_chunks(session, statuses, footprint)):
             for proposal in chunk:
-                hashes[proposal.id] = proposal.member_hash
-                sheets.write_members(proposal)
-                sheets.write_proposal(proposal, hashes[proposal.id], result)
+                sheets.write_members(proposal)  # first: the proposal row needs their totals
+                keys.update(sheets.write_proposal(proposal, result).encode() + b"\n")
             advance(len(chunk))
     sheets.add_decision_list()
     sheets.write_duplicates(clock.timed(set_members(session, run_id)))
@@ -423,7 +426,9 @@ def export_workbook(
             "exported_at": exported_at.isoformat(),
             "statuses": sorted(set(statuses or ())),
             "footprint": footprint,
-            "proposals": hashes,
+            "proposals": proposals,
+            "key_secret": sheets.key_secret,
+            "keys_sha256": keys.hexdigest(),
         },
     )
     return result

@@ -4,6 +4,8 @@ The workbook is streamed (openpyxl write-only mode), so the store's side
 streams too: plain rows from column queries, one chunk of proposals with their
 member contracts and commissioners at a time, never an object graph of the
 whole register. Memory then depends on the chunk, not on the register.
+Every query of a chunk names the same number of proposals (the last chunk
+aside), so the database driver's cache of prepared statements stays small.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from contracts.consolidation import members_hash
@@ -107,32 +109,46 @@ def _filtered(statement: Select, statuses: Iterable[str] | None, footprint: str 
     return statement
 
 
-def proposal_ids(
-    session: Session, statuses: Iterable[str] | None, footprint: str | None
-) -> list[str]:
-    """The IDs of the proposals to export, in sheet order (by rule, then ID)."""
-    statement = _filtered(select(Proposal.id), statuses, footprint)
-    return list(session.scalars(statement.order_by(Proposal.rule, Proposal.id)))
+def count_proposals(session: Session, statuses: Iterable[str] | None, footprint: str | None) -> int:
+    """How many proposals the export will hold (refusing an unknown status)."""
+    statement = _filtered(select(func.count(Proposal.id)), statuses, footprint)
+    return int(session.scalar(statement) or 0)
 
 
-def active_member_sets(
+def shared_members(
     session: Session,
     statuses: Iterable[str] | None,
     footprint: str | None,
     representatives: dict[int, int],
 ) -> dict[str, set[int]]:
-    """For each exported accepted or candidate proposal, its members that are in the
-    register and stand for themselves (an extra copy of a duplicate never counts)."""
-    statement = _filtered(
-        select(ProposalMember.proposal_id, ProposalMember.contract_id)
+    """For each exported accepted or candidate proposal that shares a contract with
+    another, the contracts it shares: the only ones that join proposals into an
+    overlap group or could be counted twice. Usually few, so this stays small."""
+    active = _filtered(
+        select(ProposalMember.contract_id)
         .join(Proposal, Proposal.id == ProposalMember.proposal_id)
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .where(Proposal.status.in_(ACTIVE_STATUSES), Contract.in_register.is_(True)),
         statuses,
         footprint,
     )
+    shared = (
+        active.group_by(ProposalMember.contract_id)
+        .having(func.count(ProposalMember.proposal_id) > 1)
+        .subquery()
+    )
+    statement = _filtered(
+        select(ProposalMember.proposal_id, ProposalMember.contract_id)
+        .join(Proposal, Proposal.id == ProposalMember.proposal_id)
+        .where(
+            Proposal.status.in_(ACTIVE_STATUSES),
+            ProposalMember.contract_id.in_(select(shared.c.contract_id)),
+        ),
+        statuses,
+        footprint,
+    )
     sets: dict[str, set[int]] = defaultdict(set)
-    for proposal_id, contract_id in session.execute(statement.execution_options(yield_per=5000)):
+    for proposal_id, contract_id in session.execute(statement):
         if representatives.get(contract_id, contract_id) == contract_id:
             sets[proposal_id].add(contract_id)
     return dict(sets)
@@ -195,7 +211,11 @@ def _members(session: Session, ids: list[str]) -> dict[str, list[MemberRow]]:
     party_rows = session.execute(
         select(ContractParty.contract_id, ContractParty.role, Organisation.name)
         .join(Organisation, Organisation.id == ContractParty.organisation_id)
-        .where(ContractParty.contract_id.in_({row[1] for row in rows}))
+        .where(
+            ContractParty.contract_id.in_(
+                select(ProposalMember.contract_id).where(ProposalMember.proposal_id.in_(ids))
+            )
+        )
         .order_by(ContractParty.id)
     )
     for contract_id, role, name in party_rows:
@@ -245,11 +265,24 @@ def _fill(session: Session, proposals: dict[str, ProposalRow]) -> None:
 
 
 def proposal_chunks(
-    session: Session, ids: list[str], size: int = CHUNK
+    session: Session,
+    statuses: Iterable[str] | None,
+    footprint: str | None,
+    size: int = CHUNK,
 ) -> Iterator[list[ProposalRow]]:
-    """The proposals of ``ids`` in that order, ``size`` at a time, each with its members."""
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
+    """The exported proposals in sheet order (by rule, then ID), ``size`` at a time,
+    each with its members; each chunk is found by where the last one ended, so no
+    list of every proposal is ever held."""
+    after: tuple[str, str] | None = None
+    while True:
+        statement = _filtered(select(Proposal.rule, Proposal.id), statuses, footprint)
+        if after is not None:
+            statement = statement.where(tuple_(Proposal.rule, Proposal.id) > after)
+        keys = session.execute(statement.order_by(Proposal.rule, Proposal.id).limit(size)).all()
+        if not keys:
+            return
+        after = (keys[-1].rule, keys[-1].id)
+        chunk = [key.id for key in keys]
         proposals = _proposals(session, chunk)
         _fill(session, proposals)
         members = _members(session, chunk)

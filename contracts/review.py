@@ -26,10 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.errors import InputRejected
-from contracts.export import EXPORT_ACTION, EXPORT_ENTITY, parse_review_key
+from contracts.export import EXPORT_ACTION, EXPORT_ENTITY
 from contracts.findings import Finding, Severity, ordered
 from contracts.models import AuditEntry, Proposal, ProposalMember
 from contracts.proposals import DECISION_WORDS, proposal_member_hash, set_decision
+from contracts.review_key import is_genuine, parse_key
 from contracts.workbook_layout import (
     DECISION,
     PROPOSAL_ID,
@@ -222,8 +223,8 @@ def _read_rows(path: Path) -> tuple[_Columns, list[_Row]]:
     )
 
 
-def _exports(session: Session, export_ids: set[str]) -> dict[str, dict[str, str]]:
-    """Each export recorded in this database: its proposals and their member hashes."""
+def _exports(session: Session, export_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Each export recorded in this database, as its audit entry describes it."""
     if not export_ids:
         return {}
     entries = session.scalars(
@@ -233,7 +234,7 @@ def _exports(session: Session, export_ids: set[str]) -> dict[str, dict[str, str]
             AuditEntry.entity_id.in_(sorted(export_ids)),
         )
     )
-    return {e.entity_id: dict((e.after or {}).get("proposals", {})) for e in entries}
+    return {e.entity_id: dict(e.after or {}) for e in entries}
 
 
 class _Checker:
@@ -244,8 +245,8 @@ class _Checker:
         self.columns = columns
         self.findings: list[Finding] = []
         self.invalid: set[int] = set()
-        keys = [parse_review_key(r.key) for r in rows if r.key]
-        self.exports = _exports(session, {k[2] for k in keys if k})
+        keys = [parse_key(r.key) for r in rows if r.key]
+        self.exports = _exports(session, {k.export_id for k in keys if k})
         ids = sorted({r.proposal_id for r in rows if r.proposal_id})
         self.proposals = {
             p.id: p
@@ -293,7 +294,7 @@ class _Checker:
                 "bad-decision",
                 f"'{row.decision}' is not a decision; choose Accept, Reject or Defer",
             )
-        key = parse_review_key(row.key) if row.key else None
+        key = parse_key(row.key) if row.key else None
         if key is None:
             self.problem(
                 row,
@@ -303,7 +304,7 @@ class _Checker:
                 "review only rows that 'contracts export' wrote",
             )
             return
-        key_id, key_hash, export_id = key
+        key_id, key_hash, export_id, _ = key
         if key_id != row.proposal_id:
             self.problem(
                 row,
@@ -322,7 +323,7 @@ class _Checker:
                 "is not recorded here); review it against the database it came from",
             )
             return
-        if recorded.get(key_id) != key_hash:
+        if not is_genuine(key, recorded):
             self.problem(
                 row,
                 c.key,
@@ -380,8 +381,8 @@ class _Checker:
 
 
 def _via(path: Path, row: _Row) -> str:
-    key = parse_review_key(row.key or "")
-    export = f" (export {key[2][:8]})" if key else ""
+    key = parse_key(row.key or "")
+    export = f" (export {key.export_id[:8]})" if key else ""
     return f"workbook {path.name}{export}"[:200]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from cli import main
 from contracts.errors import ContractsError
-from contracts.export import export_workbook, parse_review_key
-from contracts.export_rows import proposal_chunks, proposal_ids
+from contracts.export import export_workbook
+from contracts.export_rows import proposal_chunks
 from contracts.models import AuditEntry, Contract, Organisation, Proposal
 from contracts.proposals import proposal_member_hash
+from contracts.review_key import ReviewKey, is_genuine, parse_key
 from contracts.workbook_layout import PROPOSAL_COLUMNS, letter
 from contracts.workbook_style import DATE_FORMAT, GBP_FORMAT
 from tests.contracts.workbook_helpers import (
@@ -104,13 +106,15 @@ def test_the_store_is_read_in_chunks_that_add_up_to_the_whole(session: Session) 
     extra = add_contract(session, reference="E5", commissioner="99F", annual_value=Decimal("7"))
     add_proposal(session, "P-0000000003", [extra], status="deferred")
     session.flush()
-    ids = proposal_ids(session, None, None)
 
-    whole = [p for chunk in proposal_chunks(session, ids) for p in chunk]
-    one_by_one = [p for chunk in proposal_chunks(session, ids, size=1) for p in chunk]
+    whole = [p for chunk in proposal_chunks(session, None, None) for p in chunk]
+    one_by_one = [p for chunk in proposal_chunks(session, None, None, size=1) for p in chunk]
+    pairs = [p for chunk in proposal_chunks(session, None, None, size=2) for p in chunk]
 
-    assert [p.id for p in whole] == ids == ["P-0000000001", "P-0000000003", "P-0000000002"]
-    assert whole == one_by_one
+    assert [p.id for p in whole] == ["P-0000000001", "P-0000000003", "P-0000000002"]
+    assert whole == one_by_one == pairs
+    accepted = [p for chunk in proposal_chunks(session, ["accepted"], None, size=1) for p in chunk]
+    assert [p.id for p in accepted] == ["P-0000000002"]
     for row in whole:
         stored = session.get(Proposal, row.id)
         assert row.member_hash == proposal_member_hash(stored)
@@ -128,9 +132,37 @@ def test_export_is_recorded_in_the_audit_log_with_each_key(
 
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.entity_id == result.export_id
-    keys = [parse_review_key(r["Review key"]) for r in sheet_rows(result.path, "Proposals")]
-    assert {k[0]: k[1] for k in keys if k} == entry.after["proposals"]
-    assert {k[2] for k in keys if k} == {result.export_id}
+    rows = sheet_rows(result.path, "Proposals")
+    keys = [parse_key(r["Review key"]) for r in rows]
+    assert entry.after["proposals"] == 2
+    assert (
+        entry.after["keys_sha256"]
+        == hashlib.sha256("".join(r["Review key"] + "\n" for r in rows).encode()).hexdigest()
+    )
+    assert [k.proposal_id for k in keys if k] == [r["Proposal ID"] for r in rows]
+    assert {k.export_id for k in keys if k} == {result.export_id}
+    for key in keys:
+        assert key is not None and is_genuine(key, entry.after)
+        # Any edit to the proposal, its hash or the export breaks the seal.
+        for forged in (
+            key._replace(proposal_id="P-9999999999"),
+            key._replace(member_hash="0" * 64),
+            key._replace(export_id="f" * 32),
+            key._replace(seal=None),
+        ):
+            assert not is_genuine(forged, entry.after)
+        # The seal is checked against this export's secret, not any other's.
+        assert not is_genuine(key, {**entry.after, "key_secret": "another export"})
+
+
+def test_keys_written_before_they_were_sealed_are_still_checked() -> None:
+    """Exports from before sealed keys listed each proposal's member hash instead."""
+    recorded = {"proposals": {"P-0000000001": "a" * 64}}
+    old = parse_key("P-0000000001|" + "a" * 64 + "|" + "e" * 32)
+    assert old == ReviewKey("P-0000000001", "a" * 64, "e" * 32, None)
+    assert is_genuine(old, recorded)
+    assert not is_genuine(old._replace(member_hash="b" * 64), recorded)
+    assert parse_key("not a key") is None
 
 
 def test_every_formula_evaluates_to_the_tools_figure(session: Session, tmp_path: Path) -> None:
@@ -271,7 +303,7 @@ def test_summary_totals_reconcile_with_the_rows(
             row = next(
                 r for r in sheet_rows(result.path, "Proposals") if r["Proposal ID"] == proposal.id
             )
-            assert parse_review_key(row["Review key"])[1] == proposal_member_hash(proposal)
+            assert parse_key(row["Review key"]).member_hash == proposal_member_hash(proposal)
             assert sum(values, Decimal(0)) == _proposal_value(
                 result.figures, result.path, proposal.id
             )

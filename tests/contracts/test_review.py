@@ -166,7 +166,10 @@ def _rejected(result: Any, code: str) -> None:
             lambda ws, c: setattr(
                 ws.cell(3, c["Review key"]),
                 "value",
-                ws.cell(3, c["Review key"]).value.rsplit("|", 1)[0] + "|" + uuid.uuid4().hex,
+                "|".join(
+                    uuid.uuid4().hex if n == 2 else part
+                    for n, part in enumerate(ws.cell(3, c["Review key"]).value.split("|"))
+                ),
             ),
         ),
         (
