@@ -183,9 +183,8 @@ class _Sheets:
 
     def stands_alone(self, contract: MemberRow) -> bool:
         """In the register and not an extra copy of a duplicate set."""
-        return contract.in_register and self.representatives.get(contract.id, contract.id) == (
-            contract.id
-        )
+        stands_for = self.representatives.get(contract.id, contract.id)
+        return contract.in_register and stands_for == contract.id
 
     def overlap_group(self, proposal: ProposalRow) -> tuple[str | None, int]:
         if proposal.id in self.groups:
