@@ -3,15 +3,12 @@
 ``run_demo`` writes the default sample into a folder, imports every register
 into a fresh database there, prints the duplicate report and the
 consolidation proposals as at 1 April 2016, writes the finance workbook and
-ends with the headline. It is an ordered list of steps: a step whose module
-has not been built yet is reported as not yet available and skipped, so the
-demo runs end to end at every stage of the project.
+ends with the headline. Each step calls the same library function as the
+command it stands for, so the demo shows what the commands do.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -25,8 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from contracts import db
 from contracts.duplicate_snapshot import remember
+from contracts.duplicates import find_duplicates
+from contracts.export import export_workbook
 from contracts.models import Contract
 from contracts.money import format_gbp
+from contracts.proposals import propose
 from contracts.sample import SampleResult, load_truth, write_sample
 from contracts.sample_world import AS_AT
 from contracts.summary import summarise_register
@@ -53,7 +53,6 @@ class DemoResult:
     value_covered: Decimal = Decimal("0.00")
     workbook: Path | None = None
     import_errors: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # steps not yet available
 
     @property
     def headline(self) -> str:
@@ -64,24 +63,6 @@ class DemoResult:
             f"{self.contracts_after} after the {self.proposals} proposals; "
             f"annual value covered {format_gbp(self.value_covered)}"
         )
-
-
-@dataclass(frozen=True)
-class Step:
-    title: str
-    module: str
-    attribute: str
-    run: Callable[[_Demo, Step], None]
-
-    def available(self) -> bool:
-        """Whether the step's module exists yet and offers what the demo calls."""
-        if importlib.util.find_spec(self.module) is None:
-            return False
-        return hasattr(importlib.import_module(self.module), self.attribute)
-
-
-def _function(step: Step) -> Any:
-    return getattr(importlib.import_module(step.module), step.attribute)
 
 
 class _Demo:
@@ -124,7 +105,7 @@ def import_sample(
         yield entry["path"], report
 
 
-def _import_step(demo: _Demo, step: Step) -> None:
+def _import_step(demo: _Demo) -> None:
     assert demo.engine is not None
     files = demo.truth["files"]
     width = max(len(f["path"]) for f in files)
@@ -151,8 +132,7 @@ def _import_line(report: Any) -> str:
     return f"{report.created} contracts imported" + (f"; warnings: {notes}" if notes else "")
 
 
-def _duplicates_step(demo: _Demo, step: Step) -> None:
-    find_duplicates = _function(step)
+def _duplicates_step(demo: _Demo) -> None:
     with demo.session() as session:
         report = find_duplicates(session)
         remember(session, report)  # so the proposals step need not look again
@@ -174,8 +154,7 @@ def _duplicates_step(demo: _Demo, step: Step) -> None:
             demo.echo(f"  … and {len(sets) - SHOWN} more: contracts duplicates")
 
 
-def _proposals_step(demo: _Demo, step: Step) -> None:
-    propose = _function(step)
+def _proposals_step(demo: _Demo) -> None:
     with demo.session() as session:
         run = propose(session, on=AS_AT)
         covered, after = run.counts()
@@ -201,8 +180,7 @@ def _proposals_step(demo: _Demo, step: Step) -> None:
     demo.result.value_covered = consolidation.value_covered
 
 
-def _export_step(demo: _Demo, step: Step) -> None:
-    export_workbook = _function(step)
+def _export_step(demo: _Demo) -> None:
     path = demo.out_dir / WORKBOOK_FILE
     with demo.session() as session:
         export_workbook(session, path)
@@ -210,16 +188,11 @@ def _export_step(demo: _Demo, step: Step) -> None:
     demo.echo(f"  wrote {path} (Summary, Proposals, Contracts, Duplicates)")
 
 
-STEPS: tuple[Step, ...] = (
-    Step("Importing the registers", "importers", "import_file", _import_step),
-    Step(
-        "Contracts recorded more than once",
-        "contracts.duplicates",
-        "find_duplicates",
-        _duplicates_step,
-    ),
-    Step("Consolidation proposals", "contracts.proposals", "propose", _proposals_step),
-    Step("The finance workbook", "contracts.export", "export_workbook", _export_step),
+STEPS: tuple[tuple[str, Callable[[_Demo], None]], ...] = (
+    ("Importing the registers", _import_step),
+    ("Contracts recorded more than once", _duplicates_step),
+    ("Consolidation proposals", _proposals_step),
+    ("The finance workbook", _export_step),
 )
 
 
@@ -240,7 +213,7 @@ def _count_contracts(session: Session) -> int:
 
 
 def run_demo(out_dir: Path | str, *, echo: Echo = print) -> DemoResult:
-    """Generate the sample in ``out_dir``, run every available step, return the headline."""
+    """Generate the sample in ``out_dir``, run every step, return the headline."""
     out_dir = Path(out_dir)
     demo = _Demo(out_dir, echo)
     result = demo.result
@@ -254,17 +227,10 @@ def run_demo(out_dir: Path | str, *, echo: Echo = print) -> DemoResult:
     )
     demo.engine = db.open_database(_fresh_database(result.database))
     try:
-        for number, step in enumerate(STEPS, start=1):
+        for number, (title, run_step) in enumerate(STEPS, start=1):
             echo("")
-            if not step.available():
-                echo(
-                    f"{number}. {step.title}: not yet available "
-                    f"({step.module}.{step.attribute}); skipped"
-                )
-                result.skipped.append(step.title)
-                continue
-            echo(f"{number}. {step.title}")
-            step.run(demo, step)
+            echo(f"{number}. {title}")
+            run_step(demo)
     finally:
         demo.engine.dispose()
     echo("")

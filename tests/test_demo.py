@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from contracts import demo
-from contracts.demo import DATABASE_FILE, WORKBOOK_FILE, Step, run_demo
+from contracts.demo import DATABASE_FILE, WORKBOOK_FILE, run_demo
 from contracts.sample import load_truth
 
 
@@ -39,7 +38,6 @@ def test_contracts_demo_runs_end_to_end(
     assert _count(out / DATABASE_FILE) == len(truth["contracts"])
     assert (out / WORKBOOK_FILE).is_file()
     assert f"tmp/{WORKBOOK_FILE}" in result.output
-    assert "not yet available" not in result.output
     assert not (tmp_path / "contracts.db").exists()  # never the default database
 
 
@@ -53,22 +51,3 @@ def test_the_demo_starts_from_a_fresh_database_each_run(tmp_path: Path) -> None:
     after = first.contracts_in_register - first.duplicate_copies
     assert first.contracts_after < after < first.contracts_in_register
     assert first.workbook == tmp_path / WORKBOOK_FILE
-
-
-def test_a_step_not_built_yet_is_reported_and_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    missing = [
-        Step("Something still to come", "contracts.not_built_yet", "run", demo.STEPS[1].run),
-        Step("A module without the function", "contracts.money", "no_such_step", demo.STEPS[2].run),
-    ]
-    monkeypatch.setattr(demo, "STEPS", (demo.STEPS[0], *missing))
-    lines: list[str] = []
-    result = run_demo(tmp_path, echo=lines.append)
-    output = "\n".join(lines)
-    assert "2. Something still to come: not yet available (contracts.not_built_yet.run)" in output
-    assert "3. A module without the function: not yet available" in output
-    assert result.skipped == ["Something still to come", "A module without the function"]
-    assert result.contracts_after == result.contracts_in_register == 320
-    assert result.workbook is None
-    assert output.splitlines()[-3].startswith("Headline: 320 contracts in the register → 320")
