@@ -23,12 +23,18 @@ from importlib.metadata import PackageNotFoundError, version
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from contracts.duplicates import DuplicateReport, find_duplicates
+from contracts.duplicates import (
+    DuplicateReport,
+    contracts_read,
+    decisions_read,
+    find_duplicates,
+    organisations_read,
+    parties_read,
+)
 from contracts.match_weights import load_weights
 from contracts.models import (
     Contract,
     ContractParty,
-    DuplicateDecision,
     DuplicateRun,
     Organisation,
     PartyRole,
@@ -50,37 +56,13 @@ def _tool_version() -> str:
 
 
 def _inputs() -> list[Select]:
-    """Every query whose rows decide what detection finds (see duplicates._load)."""
+    """Every query whose rows decide what detection finds (the very ones it runs)."""
     in_register = Contract.in_register.is_(True)
     return [
-        select(Organisation.id, Organisation.name, Organisation.successor_id).order_by(
-            Organisation.id
-        ),
-        select(
-            Contract.id,
-            Contract.source,
-            Contract.source_key,
-            Contract.reference,
-            Contract.title,
-            Contract.provider_id,
-            Contract.service_category,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.annual_value,
-            Contract.total_value,
-        )
-        .where(in_register)
-        .order_by(Contract.id),
-        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role)
-        .join(Contract, Contract.id == ContractParty.contract_id)
-        .where(in_register)
-        .order_by(ContractParty.contract_id, ContractParty.organisation_id),
-        select(
-            DuplicateDecision.contract_uid_a,
-            DuplicateDecision.contract_uid_b,
-            DuplicateDecision.decision,
-            DuplicateDecision.decided_by,
-        ).order_by(DuplicateDecision.contract_uid_a, DuplicateDecision.contract_uid_b),
+        organisations_read(),
+        contracts_read(in_register),
+        parties_read(in_register),
+        decisions_read(),
     ]
 
 

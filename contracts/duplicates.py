@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import Progress
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from contracts import audit
@@ -143,29 +143,27 @@ def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int,
     return chains
 
 
-def _load(session: Session, ids: list[int] | None = None) -> _Register:
-    """The register as records, with plain column queries (fast at 100,000 rows)."""
-    organisations = session.execute(
-        select(Organisation.id, Organisation.name, Organisation.successor_id)
-    ).all()
-    names = {row.id: row.name for row in organisations}
-    chains = _successor_chains({row.id: row.successor_id for row in organisations})
-    chosen = Contract.id.in_(ids) if ids is not None else Contract.in_register.is_(True)
-    parties: dict[int, set[int]] = defaultdict(set)
-    leads: dict[int, int] = {}
-    associates: set[int] = set()
-    party_rows = session.execute(
+def organisations_read() -> Select:
+    """The organisation columns detection reads (names, and successors for provider groups)."""
+    return select(Organisation.id, Organisation.name, Organisation.successor_id).order_by(
+        Organisation.id
+    )
+
+
+def parties_read(chosen: ColumnElement[bool]) -> Select:
+    """The commissioner columns detection reads, for the contracts ``chosen``."""
+    return (
         select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role)
         .join(Contract, Contract.id == ContractParty.contract_id)
         .where(chosen)
+        .order_by(ContractParty.contract_id, ContractParty.organisation_id)
     )
-    for contract_id, organisation_id, role in party_rows:
-        parties[contract_id].add(organisation_id)
-        if role == PartyRole.LEAD:
-            leads[contract_id] = organisation_id
-        elif role == PartyRole.ASSOCIATE:
-            associates.add(contract_id)
-    rows = session.execute(
+
+
+def contracts_read(chosen: ColumnElement[bool]) -> Select:
+    """The contract columns detection reads. The stored run's hash
+    (:mod:`contracts.duplicate_snapshot`) covers exactly these three queries."""
+    return (
         select(
             Contract.id,
             Contract.source,
@@ -182,6 +180,24 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
         .where(chosen)
         .order_by(Contract.id)
     )
+
+
+def _load(session: Session, ids: list[int] | None = None) -> _Register:
+    """The register as records, with plain column queries (fast at 100,000 rows)."""
+    organisations = session.execute(organisations_read()).all()
+    names = {row.id: row.name for row in organisations}
+    chains = _successor_chains({row.id: row.successor_id for row in organisations})
+    chosen = Contract.id.in_(ids) if ids is not None else Contract.in_register.is_(True)
+    parties: dict[int, set[int]] = defaultdict(set)
+    leads: dict[int, int] = {}
+    associates: set[int] = set()
+    for contract_id, organisation_id, role in session.execute(parties_read(chosen)):
+        parties[contract_id].add(organisation_id)
+        if role == PartyRole.LEAD:
+            leads[contract_id] = organisation_id
+        elif role == PartyRole.ASSOCIATE:
+            associates.add(contract_id)
+    rows = session.execute(contracts_read(chosen))
     records = [
         Record.build(
             id=row.id,
@@ -206,10 +222,20 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
     return _Register(records, names, leads)
 
 
+def decisions_read() -> Select:
+    """The columns of people's duplicate decisions that detection is given."""
+    return select(
+        DuplicateDecision.contract_uid_a,
+        DuplicateDecision.contract_uid_b,
+        DuplicateDecision.decision,
+        DuplicateDecision.decided_by,
+    ).order_by(DuplicateDecision.contract_uid_a, DuplicateDecision.contract_uid_b)
+
+
 def load_decisions(session: Session) -> dict[tuple[str, str], Decision]:
     return {
-        uid_pair(row.contract_uid_a, row.contract_uid_b): Decision(row.decision, row.decided_by)
-        for row in session.scalars(select(DuplicateDecision))
+        uid_pair(uid_a, uid_b): Decision(decision, decided_by)
+        for uid_a, uid_b, decision, decided_by in session.execute(decisions_read())
     }
 
 
