@@ -11,6 +11,7 @@ are reported, never skipped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,8 @@ def _title_order(record: Record) -> tuple[Any, ...]:
 
 def _value_order(record: Record) -> tuple[Any, ...]:
     value = record.annual_value if record.annual_value is not None else Decimal(-1)
-    return (value, record.start_date or "", record.id)
+    # An unknown start sorts first: a date must be compared with a date, never with text.
+    return (value, record.start_date or dt.date.min, record.id)
 
 
 ORDERS: tuple[Callable[[Record], tuple[Any, ...]], ...] = (_title_order, _value_order)

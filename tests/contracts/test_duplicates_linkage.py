@@ -71,6 +71,24 @@ def test_big_blocks_are_windowed_and_reported() -> None:
     assert not any(note.startswith("same provider") for note in small.capped)
 
 
+def test_a_big_block_with_missing_start_dates_and_equal_values_is_sorted() -> None:
+    """One provider's large block where equal values (or none) meet a missing start date:
+    the value order must compare dates with dates, never with text."""
+    records = [
+        record(
+            i,
+            reference=f"R{i}",
+            title=f"Service {i}",
+            start=None if i % 2 else dt.date(2016, 4, 1),
+            annual=None if i % 3 == 0 else "1000.00",
+        )
+        for i in range(1, 121)
+    ]
+    result = candidate_pairs(records, block_cap=50, window=5, rare_token_max=25)
+    assert any("same provider: 1 blocks over 50" in note for note in result.capped)
+    assert result.produced["same provider"] > 0
+
+
 def test_set_ids_come_from_the_members_alone() -> None:
     assert set_id(["b:2", "a:1"]) == set_id(["a:1", "b:2"])
     assert set_id(["a:1", "b:2"]).startswith("D-") and len(set_id(["a:1"])) == 10
