@@ -605,7 +605,7 @@ def duplicates_confirm(ctx: click.Context, a: str, b: str, notes: str | None) ->
 
     Example: contracts duplicates confirm 12 mid-essex-ccg-register:ME/0042
     """
-    _decide(ctx, a, b, "confirmed", notes)
+    _decide(ctx, a, b, duplicates.CONFIRMED, notes)
 
 
 @duplicates_group.command("reject")
@@ -618,7 +618,7 @@ def duplicates_reject(ctx: click.Context, a: str, b: str, notes: str | None) -> 
 
     Example: contracts duplicates reject 12 40 --notes "two lots of one tender"
     """
-    _decide(ctx, a, b, "rejected", notes)
+    _decide(ctx, a, b, duplicates.REJECTED, notes)
 
 
 # --- proposals --------------------------------------------------------------

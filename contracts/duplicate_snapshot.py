@@ -24,6 +24,7 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from contracts.duplicates import (
+    IN_REGISTER,
     DuplicateReport,
     contracts_read,
     decisions_read,
@@ -57,11 +58,10 @@ def _tool_version() -> str:
 
 def _inputs() -> list[Select]:
     """Every query whose rows decide what detection finds (the very ones it runs)."""
-    in_register = Contract.in_register.is_(True)
     return [
         organisations_read(),
-        contracts_read(in_register),
-        parties_read(in_register),
+        contracts_read(IN_REGISTER),
+        parties_read(IN_REGISTER),
         decisions_read(),
     ]
 

@@ -29,11 +29,20 @@ from contracts.errors import ContractsError
 from contracts.linkage import CONFIRMED, REJECTED, Decision, Link, LinkedSet, link_records, uid_pair
 from contracts.match_weights import load_weights
 from contracts.matching import PairComparison, Record, compare
-from contracts.models import Contract, ContractParty, DuplicateDecision, Organisation, PartyRole
+from contracts.models import (
+    Contract,
+    ContractParty,
+    DuplicateDecision,
+    Organisation,
+    PartyRole,
+    contract_uid,
+)
 from contracts.money import money_json
 from contracts.register import find_contract
 
 DECISIONS = (CONFIRMED, REJECTED)
+# The contracts detection looks at: those still in their register.
+IN_REGISTER = Contract.in_register.is_(True)
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,6 @@ class DuplicateReport:
 class _Register:
     records: list[Record]
     names: dict[int, str]  # organisation id -> name
-    leads: dict[int, int]  # contract id -> lead commissioner id
 
 
 def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
@@ -187,7 +195,7 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
     organisations = session.execute(organisations_read()).all()
     names = {row.id: row.name for row in organisations}
     chains = _successor_chains({row.id: row.successor_id for row in organisations})
-    chosen = Contract.id.in_(ids) if ids is not None else Contract.in_register.is_(True)
+    chosen = Contract.id.in_(ids) if ids is not None else IN_REGISTER
     parties: dict[int, set[int]] = defaultdict(set)
     leads: dict[int, int] = {}
     associates: set[int] = set()
@@ -201,7 +209,7 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
     records = [
         Record.build(
             id=row.id,
-            uid=f"{row.source}:{row.source_key}",
+            uid=contract_uid(row.source, row.source_key),
             source=row.source,
             reference=row.reference,
             title=row.title,
@@ -219,7 +227,7 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
         )
         for row in rows
     ]
-    return _Register(records, names, leads)
+    return _Register(records, names)
 
 
 def decisions_read() -> Select:

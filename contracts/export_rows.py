@@ -32,6 +32,7 @@ from contracts.models import (
     ProposalDecision,
     ProposalMember,
     ProposalStatus,
+    contract_uid,
 )
 
 CHUNK = 500
@@ -64,7 +65,7 @@ class MemberRow:
 
     @property
     def uid(self) -> str:
-        return f"{self.source}:{self.source_key}"
+        return contract_uid(self.source, self.source_key)
 
 
 @dataclass

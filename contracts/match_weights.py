@@ -56,9 +56,6 @@ class Weights:
     levels: dict[str, dict[str, float]]
     source: str
 
-    def weight(self, field: str, level: str) -> float:
-        return self.levels[field][level]
-
 
 def _default_text() -> str:
     return DEFAULT_WEIGHTS_PATH.read_text(encoding="utf-8")

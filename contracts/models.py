@@ -53,6 +53,11 @@ Timestamp = Annotated[
 JsonList = Annotated[list[Any], mapped_column(JSON, default=list)]
 
 
+def contract_uid(source: str, source_key: str) -> str:
+    """A contract's stable identity in one string: what decisions and exports refer to."""
+    return f"{source}:{source_key}"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -202,7 +207,7 @@ class Contract(Base):
     @property
     def uid(self) -> str:
         """The stable identity in one string, as decisions and exports refer to it."""
-        return f"{self.source}:{self.source_key}"
+        return contract_uid(self.source, self.source_key)
 
     @property
     def lead_commissioner(self) -> Organisation | None:
