@@ -812,7 +812,7 @@ def proposals_decide(
     """
     with store(ctx).unit_of_work() as session:
         proposal = proposals.find_proposal(session, proposal_id)
-        recorded = proposals.set_decision(session, proposal.id, decision, notes=notes)
+        recorded = proposals.set_decision(session, proposal, decision, notes=notes)
         message = f"{proposal.id} {proposal.title}: {proposal.status}"
     click.echo(message if recorded else f"{message} (already recorded; nothing changed)")
 

@@ -498,16 +498,28 @@ def find_proposal(session: Session, proposal_id: str) -> Proposal:
     )
 
 
+def _clean_notes(notes: str | None) -> str | None:
+    return notes.strip() if notes and notes.strip() else None
+
+
+def would_change(proposal: Proposal, status: str | None, notes: str | None) -> bool:
+    """Whether deciding ``status`` with ``notes`` would record anything new."""
+    notes = _clean_notes(notes)
+    unchanged = proposal.status == status and not proposal.needs_review
+    return not (unchanged and (notes is None or notes == latest_notes(proposal)))
+
+
 def set_decision(
     session: Session,
-    proposal_id: str,
+    proposal: Proposal | str,
     decision: str,
     *,
     notes: str | None = None,
     reviewer: str | None = None,
     via: str = "cli",
 ) -> ProposalDecision | None:
-    """Record accept, reject or defer; returns None if nothing would change.
+    """Record accept, reject or defer on a proposal (or its ID); returns None if
+    nothing would change.
 
     A decision also settles a pending re-review: the members as they are now
     become the ones decided on.
@@ -515,10 +527,10 @@ def set_decision(
     status = DECISION_WORDS.get(decision.strip().lower())
     if status is None:
         raise ContractsError(f"'{decision}' is not a decision; use accept, reject or defer")
-    proposal = find_proposal(session, proposal_id)
-    notes = notes.strip() if notes and notes.strip() else None
-    unchanged = proposal.status == status and not proposal.needs_review
-    if unchanged and (notes is None or notes == _latest_notes(proposal)):
+    if isinstance(proposal, str):
+        proposal = find_proposal(session, proposal)
+    notes = _clean_notes(notes)
+    if not would_change(proposal, status, notes):
         return None
     previous = proposal.status
     row = ProposalDecision(
@@ -549,7 +561,8 @@ def set_decision(
     return row
 
 
-def _latest_notes(proposal: Proposal) -> str | None:
+def latest_notes(proposal: Proposal) -> str | None:
+    """The notes of the proposal's latest decision, if any."""
     return proposal.decisions[-1].notes if proposal.decisions else None
 
 

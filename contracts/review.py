@@ -29,7 +29,12 @@ from contracts.errors import InputRejected
 from contracts.export import EXPORT_ACTION, EXPORT_ENTITY
 from contracts.findings import Finding, Severity, ordered
 from contracts.models import AuditEntry, Proposal, ProposalMember
-from contracts.proposals import DECISION_WORDS, proposal_member_hash, set_decision
+from contracts.proposals import (
+    DECISION_WORDS,
+    proposal_member_hash,
+    set_decision,
+    would_change,
+)
 from contracts.review_key import is_genuine, parse_key
 from contracts.workbook_layout import (
     DECISION,
@@ -183,6 +188,10 @@ def _read_rows(path: Path) -> tuple[_Columns, list[_Row]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as error:
         raise InputRejected(f"cannot review {path}: there is no such file") from error
+    except PermissionError as error:
+        raise InputRejected(
+            f"cannot review {path}: {error.strerror}; close it if it is open in Excel"
+        ) from error
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
         raise InputRejected(
             f"cannot review {path}: it is not an Excel workbook (.xlsx) written by "
@@ -355,10 +364,7 @@ class _Checker:
 
     @staticmethod
     def _would_change(proposal: Proposal, row: _Row) -> bool:
-        status = DECISION_WORDS.get((row.decision or "").lower())
-        latest = proposal.decisions[-1].notes if proposal.decisions else None
-        same_notes = row.notes is None or row.notes == latest
-        return not (status == proposal.status and same_notes and not proposal.needs_review)
+        return would_change(proposal, DECISION_WORDS.get((row.decision or "").lower()), row.notes)
 
     def check_duplicates(self, rows: list[_Row]) -> None:
         by_id: dict[str, list[_Row]] = defaultdict(list)
@@ -419,7 +425,7 @@ def review_workbook(
         previous = str(checker.proposals[row.proposal_id].status)
         decided = set_decision(
             session,
-            row.proposal_id,
+            checker.proposals[row.proposal_id],  # loaded once by the checker
             row.decision,
             notes=row.notes,
             reviewer=reviewer,
