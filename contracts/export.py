@@ -121,6 +121,10 @@ class ExportResult:
 
 
 COMMISSIONER_INDEX = [c.header for c in CONTRACT_COLUMNS].index("Commissioner")
+# What each Proposals row's Members and Annual value formulas refer to.
+_MEMBERS_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
+_VALUE_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
+_ID_COLUMN = letter(PROPOSAL_COLUMNS, "Proposal ID")
 
 
 def _joined(names: Iterable[str]) -> str | None:
@@ -212,9 +216,6 @@ class _Sheets:
 
     def write_proposal(self, proposal: ProposalRow, result: ExportResult) -> str:
         """One Proposals row, after its members are written; returns its review key."""
-        members_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
-        value_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
-        id_col = letter(PROPOSAL_COLUMNS, "Proposal ID")
         row = self.proposals.last_row + 1
         group, new_contracts = self.overlap_group(proposal)
         key = make_key(proposal.id, proposal.member_hash, self.export_id, self.key_secret)
@@ -226,12 +227,12 @@ class _Sheets:
                 proposal.lead,
                 _joined(proposal.associates),
                 proposal.provider,
-                Formula(f"=COUNTIFS({members_range},{id_col}{row})"),
+                Formula(f"=COUNTIFS({_MEMBERS_RANGE},{_ID_COLUMN}{row})"),
                 proposal.contracts_before,
                 proposal.contracts_after,
                 group,
                 new_contracts,
-                Formula(f"=SUMIFS({value_range},{members_range},{id_col}{row})"),
+                Formula(f"=SUMIFS({_VALUE_RANGE},{_MEMBERS_RANGE},{_ID_COLUMN}{row})"),
                 proposal.earliest_start,
                 _joined(str(f) for f in proposal.flags or []),
                 _joined(str(r) for r in proposal.reasons or []),
@@ -347,8 +348,8 @@ def export_workbook(
 
     ``statuses`` limits the proposals (e.g. ``["candidate"]``); ``footprint``
     keeps only proposals made for that footprint. The audit entry holds the
-    export ID and each proposal's member hash, which ``contracts review``
-    checks the workbook against. ``row_figures`` adds each Proposals row's
+    export ID and the secret that seals each row's review key, which
+    ``contracts review`` checks the workbook against. ``row_figures`` adds each Proposals row's
     formula values to ``ExportResult.figures`` (what tests compare a spreadsheet
     application's results with). The store is read in chunks of proposals and
     the sheets are streamed, so memory stays flat however large the register.
@@ -435,13 +436,16 @@ def export_workbook(
 
 def _save(workbook: Workbook, path: Path) -> None:
     """Save next to ``path`` and rename, so a failed export never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(handle)
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+        os.close(handle)
         workbook.save(temporary)
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise ExportError(
             f"cannot write {path}: {error.strerror or error}; close it if it is open in Excel"
         ) from error
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)  # gone already once renamed

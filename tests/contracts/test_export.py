@@ -99,6 +99,16 @@ def test_export_writes_the_four_sheets_with_formats(session: Session, tmp_path: 
     assert rows["P-0000000001"]["Decision"] is None
 
 
+def test_a_failed_save_is_a_clear_error_and_leaves_no_file_behind(
+    session: Session, tmp_path: Path
+) -> None:
+    _two_proposals(session)
+    (tmp_path / "finance.xlsx").mkdir()  # something that is not a file is in the way
+    with pytest.raises(ContractsError, match="cannot write"):
+        export_workbook(session, tmp_path / "finance.xlsx")
+    assert [p.name for p in tmp_path.glob("*.xlsx")] == ["finance.xlsx"]  # no temp file left
+
+
 def test_the_store_is_read_in_chunks_that_add_up_to_the_whole(session: Session) -> None:
     """Chunk boundaries change nothing: each proposal once, in sheet order, with all of
     its members and the same member hash the ORM computes."""
