@@ -145,12 +145,12 @@ def propose(
     """
     rules = load_rules(rules_path)
     footprint = check_footprint(footprint)
-    org_objects = {o.id: o for o in session.scalars(select(Organisation))}
+    index = OrganisationIndex.load(session)
+    org_objects = {o.id: o for o in index.organisations}
     orgs = {
         o.id: OrgInfo(o.id, o.name, o.code, o.kind, o.footprint, o.close_date, o.successor_id)
         for o in org_objects.values()
     }
-    index = OrganisationIndex.load(session)
 
     def resolve(text: str) -> int | None:
         found = index.resolve(text)
@@ -170,10 +170,12 @@ def propose(
             .options(selectinload(Proposal.members).selectinload(ProposalMember.contract))
         )
     }
-    candidates = select(Proposal.id).where(Proposal.status == ProposalStatus.CANDIDATE)
-    run.replaced = len(session.scalars(candidates).all())
+    candidates = set(
+        session.scalars(select(Proposal.id).where(Proposal.status == ProposalStatus.CANDIDATE))
+    )
+    run.replaced = len(candidates)
     if not dry_run:
-        _remove_candidates(session)
+        _remove_candidates(session, candidates)
     decided_holding: dict[tuple[str, int], list[Proposal]] = defaultdict(list)
     for other in decided.values():
         for member in other.members:
@@ -240,10 +242,10 @@ def _mark_for_review(proposal: Proposal, why: str, run: ProposalRun) -> None:
     proposal.needs_review = True
 
 
-def _remove_candidates(session: Session) -> None:
-    """Delete the undecided proposals of earlier runs, in bulk (there may be thousands)."""
+def _remove_candidates(session: Session, ids: set[str]) -> None:
+    """Delete the undecided proposals of earlier runs (``ids``), in bulk (there may be
+    thousands)."""
     candidates = select(Proposal.id).where(Proposal.status == ProposalStatus.CANDIDATE)
-    ids = set(session.scalars(candidates))
     # Bulk statements bypass the session: first forget any loaded copies, so
     # none is mistaken for the new proposal that may take the same stable ID.
     for obj in list(session.identity_map.values()):
@@ -300,14 +302,14 @@ def _load_records(
         or_(Contract.start_date.is_(None), Contract.start_date <= on),
         or_(Contract.end_date.is_(None), Contract.end_date >= on),
     )
-    contracts = {c.id: c for c in session.scalars(statement) if c.is_active_on(on)}
+    contracts = {c.id: c for c in session.scalars(statement)}
     leads: dict[int, int] = {}
     associates: dict[int, list[int]] = defaultdict(list)
     for contract_id, org_id, role in session.execute(
-        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role)
+        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role).where(
+            ContractParty.contract_id.in_(statement.with_only_columns(Contract.id))
+        )
     ):
-        if contract_id not in contracts:
-            continue
         if role == PartyRole.LEAD:
             leads[contract_id] = org_id
         else:

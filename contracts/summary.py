@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts.consolidation import overlap_groups
 from contracts.duplicate_snapshot import duplicate_representatives
-from contracts.models import Contract, Proposal, ProposalMember, ProposalStatus
+from contracts.models import Contract, Proposal, ProposalStatus
 from contracts.register import list_contracts
 
 
@@ -150,7 +150,7 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
             select(Proposal)
             .where(Proposal.status.in_([ProposalStatus.CANDIDATE, ProposalStatus.ACCEPTED]))
             .options(
-                selectinload(Proposal.members).selectinload(ProposalMember.contract),
+                selectinload(Proposal.members),
                 selectinload(Proposal.provider),
                 selectinload(Proposal.lead_commissioner),
             )
