@@ -40,6 +40,9 @@ class OrganisationIndex:
         self._by_key: dict[str, Organisation] = {}
         self._simple: list[tuple[str, Organisation]] = []
         self._by_id: dict[int, Organisation] = {}
+        # "Did you mean" texts already worked out: one misspelling on every row of a
+        # large register is looked up once, not once a row.
+        self._hints: dict[tuple[str, bool], str] = {}
         for organisation in organisations:
             self.add(organisation)
 
@@ -52,6 +55,7 @@ class OrganisationIndex:
 
     def add(self, organisation: Organisation, *spellings: str) -> None:
         """Index an organisation under its name, codes, aliases and ``spellings``."""
+        self._hints.clear()
         if organisation.id is not None:
             self._by_id[organisation.id] = organisation
         names = [organisation.name, *spellings, *(a.alias for a in organisation.aliases)]
@@ -97,6 +101,15 @@ class OrganisationIndex:
             return None
         return Suggestion(choices[best[0]], float(best[1]))
 
+    def hint(self, text: str, *, commissioners_only: bool = False) -> str:
+        """ "; did you mean 'X'?" for an error message about ``text``, or ""."""
+        key = (text, commissioners_only)
+        if key not in self._hints:
+            suggestion = self.suggest(text, commissioners_only=commissioners_only)
+            name = suggestion.organisation.name if suggestion else None
+            self._hints[key] = f"; did you mean '{name}'?" if name else ""
+        return self._hints[key]
+
 
 def name_similarity(a: str, b: str, **_: object) -> float:
     """0..100: whole-name similarity, or a slightly discounted match of a part.
@@ -123,8 +136,7 @@ def find_organisation(session: Session, text: str) -> Organisation:
     found = index.resolve(text)
     if found is not None:
         return found
-    suggestion = index.suggest(text)
-    hint = f"; did you mean '{suggestion.organisation.name}'?" if suggestion else ""
+    hint = index.hint(text)
     raise OrganisationNotFound(f"no organisation is called or coded '{text}'{hint}")
 
 

@@ -109,8 +109,7 @@ def _resolve_option(index: OrganisationIndex, text: str | None) -> Organisation 
     found = index.resolve(text)
     if found is not None:
         return found
-    suggestion = index.suggest(text, commissioners_only=True)
-    hint = f"; did you mean '{suggestion.organisation.name}'?" if suggestion else ""
+    hint = index.hint(text, commissioners_only=True)
     raise InputRejected(f"--commissioner '{text}' is not a known organisation{hint}")
 
 
@@ -386,6 +385,7 @@ def _import_sheet(
     unknown_values = 0
     totals_row: tuple[int, tuple[Any, ...]] | None = None
     ignored_below_total = 0
+    rejected_before = report.rejected  # the totals check is about this sheet's rows alone
     data_rows: set[int] = set()
     rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
     for number, values in rows:
@@ -436,7 +436,9 @@ def _import_sheet(
         )
     if totals_row is not None:
         report.findings.append(
-            _check_totals(totals_row, columns, sums, unknown_values, report.rejected, place)
+            _check_totals(
+                totals_row, columns, sums, unknown_values, report.rejected - rejected_before, place
+            )
         )
     if ignored_below_total:
         report.findings.append(

@@ -385,8 +385,7 @@ class RowValidator:
     def _unknown_commissioner(
         self, name: str, cell: str, findings: list[Finding], what: str = "commissioner"
     ) -> None:
-        suggestion = self.index.suggest(name, commissioners_only=True)
-        hint = f"; did you mean '{suggestion.organisation.name}'?" if suggestion else ""
+        hint = self.index.hint(name, commissioners_only=True)
         findings.append(
             self.place.finding(
                 "unknown-commissioner",

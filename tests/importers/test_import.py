@@ -55,6 +55,22 @@ def test_title_rows_synonyms_and_values(session: Session, tmp_path: Path) -> Non
     assert "new-provider" in codes(report)
 
 
+def test_a_totals_warning_counts_only_its_own_sheets_rejected_rows(
+    session: Session, tmp_path: Path
+) -> None:
+    header = ["Ref No.", "Service", "Provider Name", "Annual value"]
+    first = [header, ["A-1", "Podiatry", "EPUT", 100], ["A-2", None, "EPUT", 50]]
+    second = [header, ["B-1", "Falls service", "EPUT", 200], [None, "Total", None, 999]]
+    path = write_workbook(tmp_path / "two.xlsx", {"First": first, "Second": second})
+
+    report = import_file(session, path, commissioner="99F")
+
+    assert report.rejected == 1  # A-2 on the first sheet has no title
+    (mismatch,) = [f for f in report.findings if f.code == "totals-mismatch"]
+    assert mismatch.cell.startswith("Second!")
+    assert "rejected" not in mismatch.message
+
+
 def test_messy_workbook(session: Session, tmp_path: Path) -> None:
     """Merged two-row header, Excel dates and serials, text money, totals, two sheets."""
     community = [
