@@ -201,9 +201,6 @@ class RegisterWriter:
                 )
         return existing
 
-    def is_known(self, source_key: str) -> bool:
-        return source_key in self._existing
-
     def mark_seen(self, source_key: str) -> None:
         """A row that is in the file but rejected: not missing, and left as it was."""
         self._seen.add(source_key)

@@ -34,7 +34,6 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "provider", "commissioner")
 MONEY_FIELDS = frozenset({"annual_value", "total_value"})
-DATE_FIELDS = frozenset({"start_date", "end_date"})
 # `--map 'Header=ignore'` drops a column on purpose, so it is not reported.
 IGNORE = "ignore"
 

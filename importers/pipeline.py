@@ -268,10 +268,6 @@ def _missing_columns(
         )
 
 
-def _second(item: tuple[str, int]) -> int:
-    return item[1]
-
-
 def _place(register: RegisterFile, sheet_name: str) -> Place:
     return Place(register.name, sheet_name, register.kind == "csv")
 

@@ -131,16 +131,6 @@ def find_table(sheet: SheetRows, mapping: dict[str, str]) -> Table | None:
     return Table(sheet, header_rows, labels, columns, itertools.chain(after, sheet.rows))
 
 
-def headers_found(sheet_head: list[Row]) -> list[str]:
-    """The text of the most header-like row, for "these are the headers found" messages."""
-    best: list[str] = []
-    for _, values in sheet_head:
-        labels = [label for label in _text_labels(values) if label]
-        if _looks_like_header_row(values) and len(labels) > len(best):
-            best = labels
-    return best
-
-
 def is_totals_row(values: tuple[Any, ...]) -> bool:
     """A row labelled "Total", "Grand total", "Totals:" or "Sub-total" in any text cell."""
     return any(
