@@ -19,7 +19,12 @@ from contracts.imports import ContractRecord, NewProvider, row_key
 from contracts.models import Organisation
 from contracts.names import normalise_name
 from contracts.organisations import OrganisationIndex
-from contracts.vocabulary import canonical_category, canonical_form
+from contracts.vocabulary import (
+    canonical_category,
+    canonical_form,
+    nearest_category,
+    refine_category,
+)
 from importers.columns import ColumnMap
 from importers.values import (
     DAY_FIRST,
@@ -278,7 +283,10 @@ class RowValidator:
         provider = self._provider(text["provider"], number, findings)
         commissioner = self._commissioner(text["commissioner"], number, findings)
         associates = self._associates(text["associate_commissioners"], number, findings)
-        category = self._vocabulary("service_category", text, number, findings)
+        # A broad NHS category ("MH") narrowed where the title says which part it is.
+        category = refine_category(
+            self._vocabulary("service_category", text, number, findings), title
+        )
         form = self._vocabulary("contract_form", text, number, findings)
         self._checks(number, dates, money, findings)
 
@@ -456,12 +464,15 @@ class RowValidator:
         if (name, value.lower()) not in self._warned_vocabulary:
             self._warned_vocabulary.add((name, value.lower()))
             what = "service category" if name == "service_category" else "contract form"
+            hint = "see `contracts template` for the list"
+            if name == "service_category":
+                nearest, alike = nearest_category(value)
+                hint = f"the nearest known is '{nearest}', {alike}% alike; {hint}"
             findings.append(
                 self.place.finding(
                     f"unknown-{'category' if name == 'service_category' else 'contract-form'}",
                     Severity.WARNING,
-                    f"'{value}' is not a {what} the tool knows; kept as written "
-                    "(see `contracts template` for the list)",
+                    f"'{value}' is not a {what} the tool knows; kept as written ({hint})",
                     cell=self._column_cell(name, number),
                     value=value,
                 )

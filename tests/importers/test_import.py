@@ -382,6 +382,8 @@ def test_vocabulary_is_canonical(session: Session, tmp_path: Path) -> None:
                 ["Ref", "Title", "Commissioner", "Provider", "Service line", "Contract type"],
                 ["V-1", "x", "06Q", "EPUT", "Community Services", "NHS SC"],
                 ["V-2", "y", "06Q", "EPUT", "Astrology", "handshake"],
+                ["V-3", "Community LD Team", "06Q", "EPUT", "MH", "NHS SC"],
+                ["V-4", "Crisis Line", "06Q", "EPUT", "MH - Mental Health and LD", "NHS SC"],
             ]
         },
     )
@@ -390,7 +392,12 @@ def test_vocabulary_is_canonical(session: Session, tmp_path: Path) -> None:
     assert found["V-1"].service_category == "community"
     assert found["V-1"].contract_form == "NHS Standard Contract"
     assert found["V-2"].service_category == "Astrology"
+    # The contract's MH category narrowed by the title where it says which part.
+    assert found["V-3"].service_category == "learning disabilities"
+    assert found["V-4"].service_category == "mental health"
     assert {"unknown-category", "unknown-contract-form"} <= set(codes(report))
+    unknown = next(f for f in report.findings if f.code == "unknown-category")
+    assert "the nearest known is 'diagnostics'" in unknown.message
 
 
 def test_json_report_shape(session: Session, tmp_path: Path) -> None:
