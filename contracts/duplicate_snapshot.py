@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from contracts.duplicates import (
     IN_REGISTER,
     DuplicateReport,
+    aliases_read,
     contracts_read,
     decisions_read,
     find_duplicates,
@@ -45,7 +46,7 @@ from contracts.models import (
 
 # Raise when detection would find other sets from the same inputs, so runs
 # stored by an earlier version are not trusted.
-SNAPSHOT_VERSION = "1"
+SNAPSHOT_VERSION = "2"
 _CHUNK = 2_000
 
 
@@ -60,6 +61,7 @@ def _inputs() -> list[Select]:
     """Every query whose rows decide what detection finds (the very ones it runs)."""
     return [
         organisations_read(),
+        aliases_read(),
         contracts_read(IN_REGISTER),
         parties_read(IN_REGISTER),
         decisions_read(),

@@ -28,12 +28,13 @@ from contracts import audit
 from contracts.errors import ContractsError
 from contracts.linkage import CONFIRMED, REJECTED, Decision, Link, LinkedSet, link_records, uid_pair
 from contracts.match_weights import load_weights
-from contracts.matching import PairComparison, Record, compare
+from contracts.matching import PairComparison, Record, compare, provider_terms
 from contracts.models import (
     Contract,
     ContractParty,
     DuplicateDecision,
     Organisation,
+    OrganisationAlias,
     PartyRole,
     contract_uid,
 )
@@ -152,10 +153,40 @@ def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int,
 
 
 def organisations_read() -> Select:
-    """The organisation columns detection reads (names, and successors for provider groups)."""
-    return select(Organisation.id, Organisation.name, Organisation.successor_id).order_by(
-        Organisation.id
+    """The organisation columns detection reads (names and codes, and successors for
+    provider groups)."""
+    return select(
+        Organisation.id,
+        Organisation.name,
+        Organisation.successor_id,
+        Organisation.ods_code,
+        Organisation.gss_code,
+    ).order_by(Organisation.id)
+
+
+def aliases_read() -> Select:
+    """The other names of organisations, which titles may carry ("BTUH: Acute Services")."""
+    return select(OrganisationAlias.organisation_id, OrganisationAlias.alias).order_by(
+        OrganisationAlias.organisation_id, OrganisationAlias.alias
     )
+
+
+def _provider_terms(
+    organisations: list[Any], aliases: dict[int, list[str]], chains: dict[int, tuple[int, ...]]
+) -> dict[int, tuple[str, ...]]:
+    """Per organisation: the names, aliases and codes of it, its successors and its
+    predecessors (a 2018 title may still say "SEPT" of EPUT)."""
+    rows = {row.id: row for row in organisations}
+    related: dict[int, set[int]] = {org_id: set(chain) for org_id, chain in chains.items()}
+    for org_id, chain in chains.items():
+        for later in chain[1:]:
+            related.setdefault(later, {later}).add(org_id)
+    terms = {}
+    for org_id, family in related.items():
+        names = [n for o in family for n in (rows[o].name, *aliases.get(o, ()))]
+        codes = [c for o in family for c in (rows[o].ods_code, rows[o].gss_code) if c]
+        terms[org_id] = provider_terms(names, codes)
+    return terms
 
 
 def parties_read(chosen: ColumnElement[bool]) -> Select:
@@ -194,7 +225,12 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
     """The register as records, with plain column queries (fast at 100,000 rows)."""
     organisations = session.execute(organisations_read()).all()
     names = {row.id: row.name for row in organisations}
+    coded = {row.id for row in organisations if row.ods_code or row.gss_code}
     chains = _successor_chains({row.id: row.successor_id for row in organisations})
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for org_id, alias in session.execute(aliases_read()):
+        aliases[org_id].append(alias)
+    terms = _provider_terms(organisations, aliases, chains)
     chosen = Contract.id.in_(ids) if ids is not None else IN_REGISTER
     parties: dict[int, set[int]] = defaultdict(set)
     leads: dict[int, int] = {}
@@ -216,6 +252,9 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
             provider_id=row.provider_id,
             provider_group=chains[row.provider_id][-1] if row.provider_id else None,
             provider_chain=chains[row.provider_id] if row.provider_id else (),
+            provider_name=names.get(row.provider_id) if row.provider_id else None,
+            provider_coded=row.provider_id in coded,
+            provider_terms=terms.get(row.provider_id, ()) if row.provider_id else (),
             commissioners=frozenset(parties.get(row.id, ())),
             lead_id=leads.get(row.id),
             service_category=row.service_category,

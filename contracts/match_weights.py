@@ -21,13 +21,21 @@ DEFAULT_WEIGHTS_PATH = Path(__file__).parent / "data" / "duplicate_weights.toml"
 # Every field compared, in the order reports show them, with its levels.
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "normalised_equal", "different", "different_same_register", "missing"),
-    "provider": ("same_organisation", "same_successor_group", "missing"),
+    "provider": (
+        "same_organisation",
+        "same_successor_group",
+        "names_alike",
+        "different",
+        "different_bodies",
+        "missing",
+    ),
     "commissioners": ("same_party_set", "overlapping", "disjoint", "missing"),
-    "service_category": ("same", "different", "missing"),
+    "service_category": ("same", "close", "different", "missing"),
     "title": ("near_identical", "very_similar", "similar", "different"),
     "period": (
         "identical",
         "same_start_or_end",
+        "contained",
         "overlapping",
         "adjacent",
         "disjoint",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +21,7 @@ from rapidfuzz import fuzz
 from contracts.match_weights import Weights
 from contracts.money import format_gbp
 from contracts.names import simplify
+from contracts.vocabulary import category_relation, refine_category
 
 # Abbreviations registers use in titles, expanded so that "Comm MH svcs" and
 # "Community Mental Health Services" meet.
@@ -61,8 +63,26 @@ TITLE_ABBREVIATIONS = {
 }
 # Phrases after `simplify` ("A&E" becomes "a and e").
 _TITLE_PHRASES = (("a and e", "accident and emergency"),)
-# Words that carry no evidence about which contract a title names.
-TITLE_STOPWORDS = frozenset({"the", "of", "for", "and", "to", "in", "with", "a", "an", "on"})
+# Words that carry no evidence about which contract a title names ("associate"
+# marks an associate's copy of the lead's contract).
+TITLE_STOPWORDS = frozenset(
+    {"the", "of", "for", "and", "to", "in", "with", "a", "an", "on", "associate"}
+)
+# Years and financial years in titles ("2018-19", "2017/18", "17/18-18/19", "2016"): the
+# register's year, not the service.
+_TITLE_YEARS = re.compile(
+    r"\b(?:(?:19|20)\d\d|\d\d)\s*[-/–]\s*(?:(?:19|20)?\d\d)\b|\b(?:19|20)\d\d\b"
+)
+# An abbreviation before a colon ("NEP: …", "BTUH - …" is caught by the provider's names).
+_TITLE_PREFIX = re.compile(r"^\s*[A-Z][A-Z0-9&]{1,7}\s*:\s+")
+# Legal forms and other words that never tell two organisations apart.
+_LEGAL_WORDS = frozenset(
+    {"ltd", "limited", "cic", "plc", "llp", "cio", "the", "nhs", "ft", "co", "company"}
+)
+_LEGAL_PHRASES = (("c i c", "cic"), ("community interest company", "cic"), ("t a", ""))
+# Providers whose normalised names are at least this alike (rapidfuzz token-set ratio)
+# are likely one body that the store holds twice ("St Osyth's Hospice" and "… Ltd").
+PROVIDER_ALIKE = 90
 
 # Money roundings registers use: to the pound, £100, £1,000, £10k, 1.2m-style (£100k), £1m.
 ROUNDING_UNITS = tuple(Decimal(u) for u in ("1", "100", "1000", "10000", "100000", "1000000"))
@@ -75,9 +95,37 @@ ADJACENT_MAX_GAP_DAYS = 31
 _REFERENCE_PARTS = re.compile(r"[0-9]+|[A-Z]+")
 
 
-def normalise_title(title: str | None) -> str:
-    """Lower case, punctuation gone, abbreviations expanded, stop words dropped."""
-    padded = f" {simplify(title or '')} "
+def provider_key(name: str | None) -> str:
+    """An organisation name without case, punctuation, legal form or plurals, for
+    telling whether two provider records are likely one body."""
+    padded = f" {simplify(name or '')} "
+    for phrase, short in _LEGAL_PHRASES:
+        padded = padded.replace(f" {phrase} ", f" {short} ")
+    words = [w.removesuffix("s") if len(w) > 3 else w for w in padded.split()]
+    return " ".join(w for w in words if w and w not in _LEGAL_WORDS)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in provider_key(name).split() if w[0].isalpha())
+
+
+def provider_terms(names: Iterable[str], codes: Iterable[str] = ()) -> tuple[str, ...]:
+    """What a register may write of the provider in a title: its names, aliases, code and
+    initials ("SOH" for St Osyth's Hospice), simplified, longest first."""
+    terms = {simplify(n) for n in names if n}
+    terms |= {simplify(c) for c in codes if c}
+    terms |= {i for n in names if n and len(i := _initials(n)) >= 3}
+    return tuple(sorted((t for t in terms if t), key=lambda t: (-len(t), t)))
+
+
+def normalise_title(title: str | None, strip: tuple[str, ...] = ()) -> str:
+    """Lower case, punctuation gone, abbreviations expanded, stop words dropped; the
+    provider's names (``strip``), years and a leading "ABC:" prefix taken out."""
+    text = _TITLE_PREFIX.sub(" ", _TITLE_YEARS.sub(" ", title or ""))
+    padded = f" {simplify(text)} "
+    for term in strip:
+        if f" {term} " in padded and padded.strip() != term:
+            padded = padded.replace(f" {term} ", " ")
     for phrase, expansion in _TITLE_PHRASES:
         padded = padded.replace(f" {phrase} ", f" {expansion} ")
     words: list[str] = []
@@ -115,15 +163,27 @@ class Record:
     has_associates: bool = False
     # The provider and every organisation that succeeded it, in order.
     provider_chain: tuple[int, ...] = ()
+    provider_name: str | None = None
+    provider_coded: bool = False  # the provider has an ODS or GSS code: a known body
+    # The provider's names, aliases, code and initials, as titles may carry them.
+    provider_terms: tuple[str, ...] = ()
     title_key: str = field(default="", compare=False)
     reference_key: str = field(default="", compare=False)
+    provider_key: str = field(default="", compare=False)
+    category_key: str | None = field(default=None, compare=False)
 
     @classmethod
     def build(cls, **values: object) -> Record:
-        """A record with its normalised title and reference worked out."""
+        """A record with its normalised title, reference, provider and category worked out."""
         record = cls(**values)  # type: ignore[arg-type]
-        object.__setattr__(record, "title_key", normalise_title(record.title))
+        object.__setattr__(
+            record, "title_key", normalise_title(record.title, record.provider_terms)
+        )
         object.__setattr__(record, "reference_key", normalise_reference(record.reference))
+        object.__setattr__(record, "provider_key", provider_key(record.provider_name))
+        object.__setattr__(
+            record, "category_key", refine_category(record.service_category, record.title)
+        )
         return record
 
 
@@ -165,6 +225,14 @@ def _reference(a: Record, b: Record) -> tuple[str, str]:
     return "different", ""
 
 
+def providers_alike(a: Record, b: Record) -> int:
+    """How alike the two providers' names are (0–100); 0 when both are known bodies with
+    codes of their own, which are different organisations whatever their names."""
+    if (a.provider_coded and b.provider_coded) or not a.provider_key or not b.provider_key:
+        return 0
+    return round(fuzz.token_set_ratio(a.provider_key, b.provider_key))
+
+
 def _provider(a: Record, b: Record) -> tuple[str, str]:
     if a.provider_id is None or b.provider_id is None:
         return "missing", "provider unknown"
@@ -172,6 +240,11 @@ def _provider(a: Record, b: Record) -> tuple[str, str]:
         return "same_organisation", "same provider"
     if same_successor_chain(a, b):
         return "same_successor_group", "one provider succeeded the other"
+    if a.provider_coded and b.provider_coded:
+        return "different_bodies", "different providers, each with a code of its own"
+    alike = providers_alike(a, b)
+    if alike >= PROVIDER_ALIKE:
+        return "names_alike", f"provider names alike ({alike}%): perhaps one body recorded twice"
     return "different", "different providers"
 
 
@@ -192,11 +265,14 @@ def _commissioners(a: Record, b: Record) -> tuple[str, str]:
 
 
 def _category(a: Record, b: Record) -> tuple[str, str]:
-    if not a.service_category or not b.service_category:
-        return "missing", ""
-    if a.service_category.casefold() == b.service_category.casefold():
+    relation = category_relation(a.category_key, b.category_key)
+    if relation == "same":
         return "same", "same service category"
-    return "different", "different service categories"
+    if relation == "close":
+        return "close", f"service categories close ({a.category_key} / {b.category_key})"
+    if relation == "different":
+        return "different", "different service categories"
+    return "missing", ""
 
 
 def title_similarity(a: Record, b: Record) -> float:
@@ -228,6 +304,10 @@ def _period(a: Record, b: Record) -> tuple[str, str]:
         return "same_start_or_end", "same end date"
     if None in (a.start_date, a.end_date, b.start_date, b.end_date):
         return "missing", ""
+    for inner, outer in ((a, b), (b, a)):
+        assert inner.start_date and inner.end_date and outer.start_date and outer.end_date
+        if outer.start_date <= inner.start_date and inner.end_date <= outer.end_date:
+            return "contained", "one period within the other (a year of the term)"
     return "overlapping", "periods overlap"
 
 
@@ -266,13 +346,6 @@ def definite_rule(a: Record, b: Record) -> str | None:
         return "the same contract"
     if a.source == b.source and a.reference and a.reference == b.reference:
         return "same register and reference: the same row (an update), not a duplicate"
-    if (
-        a.provider_id is not None
-        and b.provider_id is not None
-        and a.provider_id != b.provider_id
-        and not same_successor_chain(a, b)
-    ):
-        return "different providers, neither succeeding the other: never a duplicate"
     return None
 
 
@@ -299,7 +372,7 @@ def compare(a: Record, b: Record, weights: Weights) -> PairComparison:
         "total_value": _value(a.total_value, b.total_value, "total value"),
     }
     evidence = tuple(
-        FieldEvidence(name, level, weights.levels[name].get(level, 0.0), detail)
+        FieldEvidence(name, level, weights.levels[name][level], detail)
         for name, (level, detail) in levels.items()
     )
     definite = definite_rule(a, b)
@@ -340,7 +413,7 @@ class ScoreBound:
         levels = self.levels
         best = (
             self.base
-            + levels["provider"].get(_provider(a, b)[0], 0.0)
+            + levels["provider"][_provider(a, b)[0]]
             + levels["commissioners"][_commissioners(a, b)[0]]
             + levels["period"][_period(a, b)[0]]
             + levels["reference"][_reference(a, b)[0]]

@@ -81,9 +81,15 @@ def record(
     end: dt.date | None = END,
     annual: str | None = "1234567.00",
     total: str | None = None,
+    provider_name: str | None = None,
+    coded: bool = False,
+    terms: Sequence[str] = (),
 ) -> Record:
     """A pure record (no database) for comparison and linkage tests."""
     return Record.build(
+        provider_name=provider_name,
+        provider_coded=coded,
+        provider_terms=tuple(terms),
         id=id,
         uid=f"{source}:{reference or f'row-{id}'}",
         source=source,

@@ -138,7 +138,9 @@ def test_representatives_map_each_copy_to_the_leads_copy(session: Session) -> No
     assert representatives == {made[k].id: lead for k in ("lead", "bb", "th")}
 
 
-def test_successor_providers_can_be_copies_and_other_providers_never(session: Session) -> None:
+def test_successor_providers_can_be_copies_and_other_providers_weigh_against(
+    session: Session,
+) -> None:
     old = add_contract(session, source="mid", reference="M1", provider="RRD", lead="06Q")
     new = add_contract(session, source="bb", reference="B1", provider="R1L", lead="06Q")
     other = add_contract(session, source="th", reference="T1", provider="RDD", lead="06Q")
@@ -147,8 +149,11 @@ def test_successor_providers_can_be_copies_and_other_providers_never(session: Se
     report = find_duplicates(session)
     assert [s.contract_ids for s in report.sets] == [sorted([old.id, new.id])]
     assert "one provider succeeded the other" in report.sets[0].reasons
-    assert "never a duplicate" in explain_pair(session, old.id, other.id).verdict
-    assert "never a duplicate" in explain_pair(session, sibling.id, other.id).verdict
+    for a, b in ((old, other), (sibling, other)):
+        explained = explain_pair(session, a.id, b.id)
+        assert explained.verdict.startswith("not a duplicate")
+        provider = next(f for f in explained.comparison.fields if f.field == "provider")
+        assert (provider.level, provider.weight) == ("different_bodies", -8.0)
 
 
 def test_confirm_and_reject_are_stored_audited_and_honoured(session: Session) -> None:

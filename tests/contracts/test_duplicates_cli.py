@@ -110,7 +110,7 @@ def test_explain_shows_each_field(
     assert result.exit_code == 0
     for field in ("reference", "provider", "commissioners", "title", "period", "annual_value"):
         assert field in result.output
-    assert "never a duplicate" in result.output
+    assert "not a duplicate" in result.output and "different_bodies" in result.output
     data = json.loads(
         run(
             runner,

@@ -178,16 +178,68 @@ def test_same_register_and_reference_is_an_update_never_a_duplicate() -> None:
     assert comparison.score == 0.0
 
 
-def test_different_providers_outside_one_successor_chain_are_never_duplicates() -> None:
+def test_a_different_provider_is_strong_evidence_against_but_never_a_veto() -> None:
+    same = compare(record(1, provider=1), record(2, provider=1), WEIGHTS)
     different = compare(record(1, provider=1), record(2, provider=2), WEIGHTS)
-    assert different.definite is not None and different.score == 0.0
-    # Two trusts that later merged into a third were different providers at the time.
-    siblings = compare(
-        record(1, provider=1, successors=(9,)), record(2, provider=2, successors=(9,)), WEIGHTS
+    assert different.definite is None
+    assert level({"provider": 1}, {"provider": 2}, "provider") == "different"
+    weights = WEIGHTS.levels["provider"]
+    assert weights["different"] <= -4
+    assert same.log_odds - different.log_odds == (
+        weights["same_organisation"] - weights["different"]
     )
-    assert siblings.definite is not None and siblings.score == 0.0
+    # Two trusts that later merged into a third were different providers at the time.
+    siblings = {"provider": 1, "successors": (9,)}
+    assert level(siblings, {"provider": 2, "successors": (9,)}, "provider") == "different"
     renamed = compare(record(1, provider=1, successors=(2,)), record(2, provider=2), WEIGHTS)
     assert renamed.definite is None and renamed.score > WEIGHTS.threshold
+    # Every other field agreeing outweighs a provider the registers named apart.
+    copies = {"reference": "X/1", "total": "2000000.00"}
+    lead = record(1, provider=1, source="bb", **copies)
+    associate = record(2, provider=2, source="cpr", **copies)
+    assert compare(lead, associate, WEIGHTS).score > WEIGHTS.threshold
+
+
+def test_providers_whose_names_differ_only_in_legal_form_are_alike() -> None:
+    hospice = {"provider": 1, "provider_name": "St Osyth's Hospice"}
+    limited = {"provider": 2, "provider_name": "ST OSYTH'S HOSPICE LTD."}
+    assert level(hospice, limited, "provider") == "names_alike"
+    cic = {"provider": 3, "provider_name": "Rayleigh Wellbeing C.I.C."}
+    company = {"provider": 4, "provider_name": "Rayleigh Wellbeing Community Interest Company"}
+    assert level(cic, company, "provider") == "names_alike"
+    other = {"provider": 5, "provider_name": "Rayleigh Carers Network"}
+    assert level(cic, other, "provider") == "different"
+    # Two bodies with codes of their own are two organisations, however alike their names.
+    assert level({**hospice, "coded": True}, {**limited, "coded": True}, "provider") == (
+        "different_bodies"
+    )
+
+
+def test_titles_are_compared_without_provider_names_years_and_codes() -> None:
+    terms = ("basildon and thurrock university hospitals nhs ft", "btuh", "rdd")
+    plain = record(1, title="Chemotherapy Service", terms=terms)
+    assert normalise_title("BTUH: Chemotherapy Service 2018-19", terms) == plain.title_key
+    assert normalise_title("RDD - Chemotherapy Service (associate) 2017/18", terms) == (
+        plain.title_key
+    )
+    assert normalise_title("NEP: Crisis Line 17/18-18/19") == normalise_title("Crisis Line")
+    # A title that is nothing but the provider's name keeps it.
+    assert normalise_title("BTUH", terms) == "btuh"
+
+
+def test_categories_are_compared_by_meaning() -> None:
+    assert level({"category": "MH"}, {"category": "mental health"}, "service_category") == ("close")
+    mh = {"category": "MH", "title": "Community LD Team"}
+    assert level(mh, {"category": "learning disabilities"}, "service_category") == "same"
+    assert level(mh, {"category": "mental health"}, "service_category") == "different"
+
+
+def test_a_year_of_the_term_is_contained_not_overlapping() -> None:
+    term = {"start": D(2017, 4, 1), "end": D(2020, 3, 31)}
+    year = {"start": D(2018, 4, 1), "end": D(2019, 3, 31)}
+    assert level(term, year, "period") == "contained"
+    later = {"start": D(2018, 4, 1), "end": D(2021, 3, 31)}
+    assert level(term, later, "period") == "overlapping"
 
 
 def test_successive_contracts_and_other_commissioners_are_not_duplicates() -> None:
