@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from contracts.money import format_gbp
 from contracts.rules import LEAD_LARGEST_SHARE, Rule, RuleSet
-from contracts.vocabulary import SERVICE_CATEGORIES
+from contracts.vocabulary import SERVICE_CATEGORIES, ancestors
 
 PARTNERSHIP_FLAG = "needs a partnership (section 75) agreement"
 # Service categories written as people write them in a title.
@@ -62,6 +62,10 @@ class ContractRecord:
     lead_id: int
     associate_ids: tuple[int, ...] = ()
     copies: tuple[str, ...] = ()  # uids of the other records of the same contract
+    # Why the form was inferred (the register did not give one the tool knows), if it was.
+    form_inferred: str | None = None
+    # Why the category is narrower than the register's ("MH" for "Community LD Team").
+    category_narrowed: str | None = None
 
 
 @dataclass
@@ -244,7 +248,9 @@ class Grouper:
             and self.orgs[record.lead_id].kind not in rule.commissioner_kinds
         ):
             return None
-        if rule.service_categories and record.service_category not in rule.service_categories:
+        if rule.service_categories and not (
+            set(ancestors(record.service_category or "")) & set(rule.service_categories)
+        ):
             return None
         wanted = self.provider_sets[rule.name]
         if wanted and (
@@ -431,6 +437,14 @@ class Grouper:
         )
         forms = sorted({m.contract_form or "" for m in draft.members})
         reasons.append(f"contract forms that can be merged: {_and(forms)}")
+        for member in draft.members:
+            if member.form_inferred:
+                reasons.append(
+                    f"contract form of {member.uid} inferred as {member.contract_form}: "
+                    f"{member.form_inferred}"
+                )
+            if member.category_narrowed:
+                reasons.append(f"service category of {member.uid}: {member.category_narrowed}")
         reasons.append(lead_reason)
         if rule.needs_partnership_agreement:
             reasons.append(

@@ -30,6 +30,7 @@ from contracts.consolidation import (
     count_once,
     members_hash,
 )
+from contracts.contract_forms import FormReading, read_form
 from contracts.duplicate_snapshot import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.models import (
@@ -43,10 +44,12 @@ from contracts.models import (
     ProposalDecision,
     ProposalMember,
     ProposalStatus,
+    contract_uid,
 )
 from contracts.money import money_json
 from contracts.organisations import OrganisationIndex
 from contracts.rules import load_rules
+from contracts.vocabulary import known_category, refine_category
 
 ALL_FOOTPRINTS = "all"
 DECIDED = (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED)
@@ -89,6 +92,14 @@ class ProposalRun:
     # Re-review flags a dry run would have added, by proposal ID (nothing is stored).
     pending_review: dict[str, list[str]] = field(default_factory=dict)
     contracts_considered: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)  # contracts no rule could consider
+
+    def left_out_counts(self) -> dict[str, int]:
+        """How many contracts were left out, by the kind of reason (its words before ':')."""
+        counts: dict[str, int] = defaultdict(int)
+        for item in self.left_out:
+            counts[_reason_kind(item.reason)] += 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def counts(self) -> tuple[int, int]:
         """Contracts in the proposals (each once) → contracts after accepting them all."""
@@ -110,6 +121,7 @@ class ProposalRun:
             "rules": self.rules_path,
             "dry_run": self.dry_run,
             "contracts_considered": self.contracts_considered,
+            "left_out": self.left_out_counts(),
             "contracts_before": before,
             "contracts_after": after,
             "replaced": self.replaced,
@@ -117,6 +129,16 @@ class ProposalRun:
             "needs_review": [p.id for p in self.needs_review],
             "proposals": proposals,
         }
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("led by "):
+        return "outside the footprint"
+    if reason.startswith("another record of "):
+        return "another record of a contract counted once"
+    if reason.startswith("its contract form"):
+        return "a contract form no rule merges"
+    return reason.split(":")[0].split(";")[0]
 
 
 def check_footprint(footprint: str) -> str:
@@ -157,11 +179,18 @@ def propose(
         return found.id if found is not None else None
 
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
-    contracts, records = _load_records(
-        session, on, footprint, orgs, (representatives or duplicate_representatives)(session)
+    contracts, records, left_out = _load_records(
+        session,
+        on,
+        footprint,
+        orgs,
+        (representatives or duplicate_representatives)(session),
+        rules.forms_merged(),
     )
     drafts = grouper.drafts(records)
-    run = ProposalRun(on, footprint, rules.path, dry_run, contracts_considered=len(records))
+    run = ProposalRun(
+        on, footprint, rules.path, dry_run, contracts_considered=len(records), left_out=left_out
+    )
     decided = {
         p.id: p
         for p in session.scalars(
@@ -289,14 +318,47 @@ def _insert(session: Session, proposals: list[NewProposal]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A contract in the register that no rule could consider, and why."""
+
+    id: int
+    uid: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "uid": self.uid, "reason": self.reason}
+
+
+def _not_in_force(session: Session, on: dt.date) -> list[LeftOut]:
+    """Contracts in their register but not in force on the date (column query: these
+    are most of a long register's history)."""
+    statement = select(
+        Contract.id, Contract.source, Contract.source_key, Contract.start_date, Contract.end_date
+    ).where(
+        Contract.in_register.is_(True),
+        or_(Contract.start_date > on, Contract.end_date < on),
+    )
+    left_out = []
+    for row in session.execute(statement.order_by(Contract.id)):
+        if row.end_date is not None and row.end_date < on:
+            why = f"not in force on {on.isoformat()}: it ended on {row.end_date.isoformat()}"
+        else:
+            why = f"not in force on {on.isoformat()}: it starts on {row.start_date.isoformat()}"
+        left_out.append(LeftOut(row.id, contract_uid(row.source, row.source_key), why))
+    return left_out
+
+
 def _load_records(
     session: Session,
     on: dt.date,
     footprint: str,
     orgs: dict[int, OrgInfo],
     representatives: dict[int, int],
-) -> tuple[dict[int, Contract], list[ContractRecord]]:
-    """The contracts the rules may use: in force, in the footprint, each counted once."""
+    forms: frozenset[str],
+) -> tuple[dict[int, Contract], list[ContractRecord], list[LeftOut]]:
+    """The contracts the rules may use: in force, in the footprint, of a form some rule
+    merges, each counted once; and every other contract in the register, with why."""
     statement = select(Contract).where(
         Contract.in_register.is_(True),
         or_(Contract.start_date.is_(None), Contract.start_date <= on),
@@ -315,43 +377,77 @@ def _load_records(
         else:
             associates[contract_id].append(org_id)
 
-    def in_footprint(contract_id: int) -> bool:
+    left_out = _not_in_force(session, on)
+    readings: dict[int, FormReading] = {}
+    why_not: dict[int, str] = {}
+    for contract_id, contract in sorted(contracts.items()):
         lead = leads.get(contract_id)
         if lead is None:
-            return False
-        return footprint == ALL_FOOTPRINTS or orgs[lead].footprint == footprint
+            why_not[contract_id] = "no lead commissioner"
+            continue
+        if footprint != ALL_FOOTPRINTS and orgs[lead].footprint != footprint:
+            why_not[contract_id] = f"led by {orgs[lead].name}, outside {footprint}"
+            continue
+        provider = orgs.get(contract.provider_id) if contract.provider_id else None
+        reading = read_form(
+            contract.contract_form,
+            commissioner_kind=orgs[lead].kind,
+            provider_kind=provider.kind if provider else None,
+            title=contract.title,
+        )
+        if reading.form is None:
+            why_not[contract_id] = reading.unknown or "no contract form"
+        elif reading.form not in forms:
+            how = "inferred " if reading.inferred else ""
+            why_not[contract_id] = (
+                f"its contract form ({how}{reading.form}) is in no form group the rules merge"
+            )
+        else:
+            readings[contract_id] = reading
 
-    eligible = sorted(c for c in contracts if in_footprint(c))
     # Each duplicate set stands as one contract: its representative if that is
     # eligible, else the lowest-numbered eligible copy.
     stand_in: dict[int, int] = {}
     copies: dict[int, list[str]] = defaultdict(list)
-    for contract_id in eligible:
+    for contract_id in sorted(readings):
         group = representatives.get(contract_id, contract_id)
-        if group in contracts and in_footprint(group):
+        if group in readings:
             stand_in.setdefault(group, group)
         stand_in.setdefault(group, contract_id)
         if stand_in[group] != contract_id:
             copies[stand_in[group]].append(contracts[contract_id].uid)
+            why_not[contract_id] = (
+                f"another record of {contracts[stand_in[group]].uid}, which stands for both "
+                "(each contract is counted once)"
+            )
+    left_out += [LeftOut(c, contracts[c].uid, why) for c, why in sorted(why_not.items())]
     records = []
     for contract_id in sorted(set(stand_in.values())):
         contract = contracts[contract_id]
+        category = known_category(contract.service_category) or contract.service_category
+        narrowed = refine_category(category, contract.title)
         records.append(
             ContractRecord(
                 id=contract.id,
                 uid=contract.uid,
                 provider_id=contract.provider_id,
-                service_category=contract.service_category,
-                contract_form=contract.contract_form,
+                service_category=narrowed,
+                contract_form=readings[contract_id].form,
                 start_date=contract.start_date,
                 end_date=contract.end_date,
                 annual_value=contract.annual_value,
                 lead_id=leads[contract_id],
                 associate_ids=tuple(sorted(set(associates[contract_id]) - {leads[contract_id]})),
                 copies=tuple(sorted(copies[contract_id])),
+                form_inferred=readings[contract_id].inferred,
+                category_narrowed=(
+                    f"'{contract.service_category}' read as {narrowed} from its title"
+                    if narrowed != category
+                    else None
+                ),
             )
         )
-    return contracts, records
+    return contracts, records, sorted(left_out, key=lambda item: item.id)
 
 
 @dataclass

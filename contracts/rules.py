@@ -79,6 +79,16 @@ class RuleSet:
             f"{self.path} line {line}: key '{key}' of rule '{rule.name}': {message}"
         )
 
+    def forms_merged(self) -> frozenset[str]:
+        """Every contract form some enabled rule may merge."""
+        return frozenset(
+            form
+            for rule in self.rules
+            if rule.enabled
+            for group in rule.form_groups
+            for form in self.form_groups[group]
+        )
+
     def form_group_of(self, rule: Rule, form: str | None) -> str | None:
         """The rule's form group holding ``form``, or None if the rule leaves it alone."""
         for name in rule.form_groups:

@@ -201,7 +201,9 @@ def expired_or_not_started(r: Register) -> tuple[set[str], set[str]]:
 
 def incompatible_forms(r: Register) -> tuple[set[str], set[str]]:
     inside = {r.add("06Q").uid, r.add("99E", form=SHORTER).uid}
-    return inside, {r.add("99F", form=GRANT).uid, r.add("99G", form=None).uid}
+    # No form written, but the title says what it is.
+    grant = r.add("99G", form=None, title="Community Grant 2016-17").uid
+    return inside, {r.add("99F", form=GRANT).uid, grant}
 
 
 def duplicate_copies(r: Register) -> tuple[set[str], set[str]]:
@@ -438,3 +440,62 @@ def test_the_real_duplicate_finder_is_used_by_default(session: Session) -> None:
     )
     assert copy.uid not in uids(proposal)
     assert lead_copy.uid in uids(proposal)
+
+
+# --- contract forms inferred, and every contract left out said -----------------------
+
+
+def test_a_missing_form_is_inferred_from_the_parties_and_said_in_the_reasons(
+    session: Session,
+) -> None:
+    r = Register(session)
+    nhs = r.add("06Q", "RDD", "acute", form=None)
+    voluntary = r.add("99E", "RDD", "acute", form="Contract")  # a word the tool does not know
+    council = r.add("E10000012", "Provide", "community", form=None)
+    council_too = r.add("E06000033", "Provide", "community", form=None)
+    proposals = run(session)
+    (acute,) = of_rule(proposals, "one-provider-one-service")[:1]
+    assert uids(acute) == {nhs.uid, voluntary.uid}
+    reasons = " | ".join(acute["reasons"])  # type: ignore[arg-type]
+    assert (
+        f"contract form of {nhs.uid} inferred as NHS Standard Contract: no contract form in "
+        "the register; NHS Standard Contract: an NHS commissioner and an NHS provider"
+    ) in reasons
+    assert "the register says 'Contract', which is no contract form the tool knows" in reasons
+    (councils,) = [p for p in proposals if uids(p) == {council.uid, council_too.uid}]
+    assert "a council's contract" in " ".join(councils["reasons"])  # type: ignore[arg-type]
+
+
+def test_propose_says_why_each_contract_no_rule_could_consider_was_left_out(
+    session: Session,
+) -> None:
+    r = Register(session)
+    considered = {r.add("06Q").uid, r.add("99E").uid}
+    # A commissioner in the footprint of a kind no form can be inferred for.
+    r.org("Essex Commissioning Hub").footprint = "mid and south Essex"
+    why = {
+        r.add("North East Essex CCG").uid: "led by NHS North East Essex CCG, outside",
+        r.add("99F", end=dt.date(2016, 3, 31)).uid: "it ended on 2016-03-31",
+        r.add("99G", start=dt.date(2016, 4, 2)).uid: "it starts on 2016-04-02",
+        r.add("99F", form=GRANT).uid: "its contract form (grant agreement) is in no form group",
+        r.add("07G", form=None, title="Carers grant").uid: "(inferred grant agreement)",
+        r.add("Essex Commissioning Hub", form=None).uid: "none can be inferred for a",
+        r.add(None).uid: "no lead commissioner",
+    }
+    lead_copy = r.add("07G", associates=["99E"])
+    copy = r.add("99E", source="another-register")
+    why[copy.uid] = f"another record of {lead_copy.uid}, which stands for both"
+    considered.add(lead_copy.uid)
+    r.add("07G", in_register=False)  # no longer in its register: not a contract to consider
+    result = propose(
+        session,
+        on=AS_AT,
+        representatives=lambda _s: {lead_copy.id: lead_copy.id, copy.id: lead_copy.id},
+    )
+    left_out = {item.uid: item.reason for item in result.left_out}
+    assert set(left_out) == set(why)
+    for uid, words in why.items():
+        assert words in left_out[uid], (uid, left_out[uid])
+    assert result.contracts_considered == len(considered)
+    counts = result.as_json()["left_out"]
+    assert sum(counts.values()) == len(why) and counts["outside the footprint"] == 1
