@@ -573,9 +573,16 @@ def duplicates_explain(
     """
     with store(ctx).unit_of_work() as session:
         explanation = duplicates.explain_pair(session, a, b, weights_path=weights_path)
+    first, second = (f"{m.id} {m.source}/{m.reference or '-'}" for m in explanation.members)
+    rows = [{**row, first: row.pop("a"), second: row.pop("b")} for row in explanation.rows()]
+    if fmt == "table":
+        # The two records' values side by side, then the evidence they give.
+        emit(rows, ("field", first, second), fmt, title="What each record holds")
     emit(
-        explanation.rows(),
-        ("field", "level", "weight", "evidence"),
+        rows,
+        ("field", "level", "weight", "evidence")
+        if fmt == "table"
+        else ("field", first, second, "level", "weight", "evidence"),
         fmt,
         json_data=explanation.as_json(),
         title=" vs ".join(f"{m.id} {m.source}/{m.reference or '-'}" for m in explanation.members),

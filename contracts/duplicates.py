@@ -38,7 +38,7 @@ from contracts.models import (
     PartyRole,
     contract_uid,
 )
-from contracts.money import money_json
+from contracts.money import format_gbp, money_json
 from contracts.register import find_contract
 
 DECISIONS = (CONFIRMED, REJECTED)
@@ -421,12 +421,43 @@ def find_duplicates(
 # --- one pair: explain and decide ---------------------------------------------
 
 
+def _money(value: Decimal | None) -> str:
+    return format_gbp(value) if value is not None else ""
+
+
+def shown_values(record: Record, names: dict[int, str]) -> dict[str, str]:
+    """What each compared field holds for one record, as ``explain`` shows it side by side."""
+    commissioners = sorted(
+        record.commissioners, key=lambda c: (c != record.lead_id, names.get(c, ""))
+    )
+    category = record.service_category or ""
+    if record.category_key and record.category_key != record.service_category:
+        category = f"{category} (read as {record.category_key})"
+    period = ""
+    if record.start_date or record.end_date:
+        start = record.start_date.isoformat() if record.start_date else "?"
+        end = record.end_date.isoformat() if record.end_date else "?"
+        period = f"{start} to {end}"
+    return {
+        "reference": record.reference or "",
+        "provider": names.get(record.provider_id, "") if record.provider_id else "",
+        "commissioners": "; ".join(names.get(c, str(c)) for c in commissioners),
+        "service_category": category,
+        "title": f"{record.title} (compared as '{record.title_key}')",
+        "period": period,
+        "annual_value": _money(record.annual_value),
+        "total_value": _money(record.total_value),
+    }
+
+
 @dataclass
 class PairExplanation:
     members: list[Member]
     comparison: PairComparison
     decision: Decision | None
     threshold: float
+    # Each field's value in the first and the second contract, side by side.
+    values: tuple[dict[str, str], dict[str, str]] = field(default_factory=lambda: ({}, {}))
 
     @property
     def verdict(self) -> str:
@@ -440,8 +471,16 @@ class PairExplanation:
         return f"not a duplicate (score below {self.threshold})"
 
     def rows(self) -> list[dict[str, Any]]:
+        first, second = self.values
         return [
-            {"field": f.field, "level": f.level, "weight": f"{f.weight:+.1f}", "evidence": f.detail}
+            {
+                "field": f.field,
+                "a": first.get(f.field, ""),
+                "b": second.get(f.field, ""),
+                "level": f.level,
+                "weight": f"{f.weight:+.1f}",
+                "evidence": f.detail,
+            }
             for f in self.comparison.fields
         ]
 
@@ -454,7 +493,13 @@ class PairExplanation:
             "decision": self.decision.decision if self.decision else None,
             "verdict": self.verdict,
             "fields": [
-                {"field": f.field, "level": f.level, "weight": f.weight, "evidence": f.detail}
+                {
+                    "field": f.field,
+                    "values": [self.values[0].get(f.field), self.values[1].get(f.field)],
+                    "level": f.level,
+                    "weight": f.weight,
+                    "evidence": f.detail,
+                }
                 for f in self.comparison.fields
             ],
             "reasons": self.comparison.reasons,
@@ -484,6 +529,7 @@ def explain_pair(
         comparison=compare(a, b, weights),
         decision=decision,
         threshold=weights.threshold,
+        values=(shown_values(a, register.names), shown_values(b, register.names)),
     )
 
 

@@ -125,6 +125,13 @@ def test_explain_shows_each_field(
     )
     assert data["verdict"].startswith("duplicate")
     assert {f["field"]: f["level"] for f in data["fields"]}["title"] == "near_identical"
+    # Both records' values side by side, as each register holds them.
+    values = {f["field"]: f["values"] for f in data["fields"]}
+    assert values["reference"] == ["ME/0042", "BB-77"]
+    assert values["annual_value"] == ["£1,234,567.00", "£1,200,000.00"]
+    assert values["title"][1] == "Comm svcs (compared as 'community services')"
+    assert values["commissioners"][0] == "NHS Mid Essex CCG; NHS Basildon and Brentwood CCG"
+    assert "What each record holds" in result.output and "Hospice care" in result.output
 
 
 def test_confirm_and_reject_change_later_reports(
