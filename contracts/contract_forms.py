@@ -91,3 +91,21 @@ def read_form(
         unknown=f"{said}none can be inferred for a commissioner of kind "
         f"'{commissioner_kind or 'unknown'}'",
     )
+
+
+def form_to_store(
+    written: str | None,
+    *,
+    commissioner_kind: str | None,
+    provider_kind: str | None,
+    title: str | None,
+) -> tuple[str | None, str | None]:
+    """The form to store for an imported row and why it was inferred (None if it was not):
+    as written when the register gave one the tool knows, else inferred where it can be,
+    else as written."""
+    reading = read_form(
+        written, commissioner_kind=commissioner_kind, provider_kind=provider_kind, title=title
+    )
+    if reading.form is None:
+        return written, None
+    return reading.form, reading.inferred

@@ -41,6 +41,7 @@ COMPARED_FIELDS: tuple[str, ...] = (
     "provider_id",
     "service_category",
     "contract_form",
+    "contract_form_inferred",
     "start_date",
     "end_date",
     "annual_value",
@@ -81,6 +82,7 @@ class ContractRecord:
     associate_ids: tuple[int, ...] = ()
     service_category: str | None = None
     contract_form: str | None = None
+    contract_form_inferred: str | None = None  # why, when the register gave no form
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     annual_value: Decimal | None = None
@@ -283,6 +285,7 @@ class RegisterWriter:
             "provider_id": self._provider_id(record),
             "service_category": record.service_category,
             "contract_form": record.contract_form,
+            "contract_form_inferred": record.contract_form_inferred,
             "start_date": record.start_date,
             "end_date": record.end_date,
             "annual_value": record.annual_value,

@@ -179,6 +179,9 @@ class Contract(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     service_category: Mapped[str | None] = mapped_column(String(100), index=True)
     contract_form: Mapped[str | None] = mapped_column(String(100))
+    # Why the form was inferred (the register gave none the tool knows); None when the
+    # register gave it. See contracts.contract_forms.
+    contract_form_inferred: Mapped[str | None] = mapped_column(String(300))
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
     annual_value: Mapped[Amount | None]
@@ -293,6 +296,29 @@ class DuplicateRun(Base):
     inputs_digest: Mapped[str] = mapped_column(String(64), index=True)
     found_at: Mapped[Timestamp]
     contracts_considered: Mapped[int]
+
+
+class LearnedWeight(Base):
+    """A duplicate-finder weight re-estimated from this store's confirmed and rejected pairs.
+
+    One row per field and level, replaced by each ``contracts duplicates train``;
+    they lie over the shipped defaults (and under a ``--weights`` file). m and u are
+    the estimated probabilities of the level for copies and for different contracts.
+    """
+
+    __tablename__ = "learned_weights"
+    __table_args__ = (UniqueConstraint("field", "level"),)
+
+    id: Mapped[IntPK]
+    field: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(40))
+    weight: Mapped[float] = mapped_column(Float)
+    m: Mapped[float] = mapped_column(Float)
+    u: Mapped[float] = mapped_column(Float)
+    matches: Mapped[int]  # confirmed pairs on this level
+    non_matches: Mapped[int]  # rejected pairs on this level
+    trained_at: Mapped[Timestamp]
+    trained_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class StoredDuplicateSet(Base):

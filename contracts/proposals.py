@@ -389,12 +389,15 @@ def _load_records(
             why_not[contract_id] = f"led by {orgs[lead].name}, outside {footprint}"
             continue
         provider = orgs.get(contract.provider_id) if contract.provider_id else None
-        reading = read_form(
-            contract.contract_form,
-            commissioner_kind=orgs[lead].kind,
-            provider_kind=provider.kind if provider else None,
-            title=contract.title,
-        )
+        if contract.contract_form_inferred:  # inferred at import, and said why
+            reading = FormReading(contract.contract_form, contract.contract_form_inferred)
+        else:  # as written; or inferred now, for rows imported before forms were inferred
+            reading = read_form(
+                contract.contract_form,
+                commissioner_kind=orgs[lead].kind,
+                provider_kind=provider.kind if provider else None,
+                title=contract.title,
+            )
         if reading.form is None:
             why_not[contract_id] = reading.unknown or "no contract form"
         elif reading.form not in forms:

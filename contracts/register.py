@@ -105,6 +105,7 @@ def contract_json(contract: Contract) -> dict[str, Any]:
         "provider_code": _org_code(contract.provider),
         "service_category": contract.service_category,
         "contract_form": contract.contract_form,
+        "contract_form_inferred": contract.contract_form_inferred,
         "start_date": contract.start_date.isoformat() if contract.start_date else None,
         "end_date": contract.end_date.isoformat() if contract.end_date else None,
         "annual_value": money_json(contract.annual_value),

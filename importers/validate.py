@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from contracts.contract_forms import form_to_store
 from contracts.findings import Finding, Severity
 from contracts.imports import ContractRecord, NewProvider, row_key
 from contracts.models import Organisation
@@ -287,7 +288,12 @@ class RowValidator:
         category = refine_category(
             self._vocabulary("service_category", text, number, findings), title
         )
-        form = self._vocabulary("contract_form", text, number, findings)
+        form, form_inferred = form_to_store(
+            self._vocabulary("contract_form", text, number, findings),
+            commissioner_kind=commissioner.kind if commissioner else None,
+            provider_kind=provider.kind if isinstance(provider, Organisation) else None,
+            title=title,
+        )
         self._checks(number, dates, money, findings)
 
         source_key = None
@@ -333,6 +339,7 @@ class RowValidator:
             associate_ids=tuple(a.id for a in associates),
             service_category=category,
             contract_form=form,
+            contract_form_inferred=form_inferred,
             start_date=dates["start_date"],
             end_date=dates["end_date"],
             annual_value=money["annual_value"],
@@ -465,6 +472,9 @@ class RowValidator:
             self._warned_vocabulary.add((name, value.lower()))
             what = "service category" if name == "service_category" else "contract form"
             hint = "see `contracts template` for the list"
+            kept = "kept as written"
+            if name == "contract_form":
+                kept = "inferred from the parties where it can be, else kept as written"
             if name == "service_category":
                 nearest, alike = nearest_category(value)
                 hint = f"the nearest known is '{nearest}', {alike}% alike; {hint}"
@@ -472,7 +482,7 @@ class RowValidator:
                 self.place.finding(
                     f"unknown-{'category' if name == 'service_category' else 'contract-form'}",
                     Severity.WARNING,
-                    f"'{value}' is not a {what} the tool knows; kept as written ({hint})",
+                    f"'{value}' is not a {what} the tool knows; {kept} ({hint})",
                     cell=self._column_cell(name, number),
                     value=value,
                 )

@@ -125,3 +125,39 @@ def test_reference_organisations_added_to_existing_database(empty_database_url: 
     assert {"99E", "99F", "06Q", "99G", "07G", "06T", "07H"} <= codes
     assert {"E10000012", "E06000033", "E06000034"} <= codes
     assert {"RDD", "RQ8", "RAJ", "RYC", "RAT", "RRD", "RWN", "R1L", "RDE", "RQW"} <= codes
+
+
+def test_the_duplicate_evidence_revisions_keep_rows_both_ways(empty_database_url: str) -> None:
+    # Revisions 0004 (why a contract form was inferred) and 0005 (learned weights).
+    db.upgrade(empty_database_url, "0001")
+    _insert_rows_at_first_revision(empty_database_url)
+    db.upgrade(empty_database_url, "0003")
+    db.upgrade(empty_database_url)
+    engine = create_engine(empty_database_url)
+    with engine.begin() as connection:
+        assert connection.scalar(text("SELECT contract_form_inferred FROM contracts")) is None
+        connection.execute(
+            text(
+                "UPDATE contracts SET contract_form = 'local authority contract', "
+                "contract_form_inferred = 'a council''s contract'"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO learned_weights (field, level, weight, m, u, matches, non_matches)"
+                " VALUES ('provider', 'different', -2.5, 0.05, 0.3, 4, 40)"
+            )
+        )
+    engine.dispose()
+    db.downgrade(empty_database_url, "0003")
+    assert _count(empty_database_url, "contracts") == 1
+    db.upgrade(empty_database_url)
+    assert _count(empty_database_url, "learned_weights") == 0
+    engine = create_engine(empty_database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT contract_form, contract_form_inferred FROM contracts")
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("local authority contract", None)
+    command.check(db.alembic_config(empty_database_url))

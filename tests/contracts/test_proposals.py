@@ -452,7 +452,10 @@ def test_a_missing_form_is_inferred_from_the_parties_and_said_in_the_reasons(
     nhs = r.add("06Q", "RDD", "acute", form=None)
     voluntary = r.add("99E", "RDD", "acute", form="Contract")  # a word the tool does not know
     council = r.add("E10000012", "Provide", "community", form=None)
-    council_too = r.add("E06000033", "Provide", "community", form=None)
+    # Inferred at import: the stored reason is the one the proposal gives.
+    council_too = r.add("E06000033", "Provide", "community", form=COUNCIL)
+    council_too.contract_form_inferred = "no contract form in the register; a council's contract"
+    session.flush()
     proposals = run(session)
     (acute,) = of_rule(proposals, "one-provider-one-service")[:1]
     assert uids(acute) == {nhs.uid, voluntary.uid}
@@ -463,7 +466,12 @@ def test_a_missing_form_is_inferred_from_the_parties_and_said_in_the_reasons(
     ) in reasons
     assert "the register says 'Contract', which is no contract form the tool knows" in reasons
     (councils,) = [p for p in proposals if uids(p) == {council.uid, council_too.uid}]
-    assert "a council's contract" in " ".join(councils["reasons"])  # type: ignore[arg-type]
+    council_reasons = " | ".join(councils["reasons"])  # type: ignore[arg-type]
+    for member in (council, council_too):
+        assert (
+            f"contract form of {member.uid} inferred as local authority contract: no contract "
+            "form in the register; a council's contract"
+        ) in council_reasons
 
 
 def test_propose_says_why_each_contract_no_rule_could_consider_was_left_out(

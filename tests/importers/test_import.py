@@ -555,3 +555,38 @@ def test_commissioner_change_is_history(sessions: sessionmaker[Session], tmp_pat
         assert nursing.lead_commissioner is not None
         assert nursing.lead_commissioner.code == "99E"
         assert nursing.history[0].changes["commissioner"][1] == "NHS Basildon and Brentwood CCG"
+
+
+def test_a_missing_contract_form_is_inferred_and_the_reason_stored(
+    session: Session, tmp_path: Path
+) -> None:
+    path = write_workbook(
+        tmp_path / "forms.xlsx",
+        {
+            "S": [
+                ["Ref", "Title", "Commissioner", "Provider", "Contract type"],
+                ["F-1", "Acute services", "06Q", "RQ8", None],
+                ["F-2", "Carers grant", "Essex County Council", "Maldon Carers", None],
+                ["F-3", "Home care", "Essex County Council", "Maldon Care", "Contract"],
+                ["F-4", "Hospice beds", "06Q", "St Cedd's Hospice", "Shorter form"],
+            ]
+        },
+    )
+    report = import_file(session, path)
+    found = contracts_by_ref(session)
+    assert (found["F-1"].contract_form, found["F-1"].contract_form_inferred) == (
+        "NHS Standard Contract",
+        "no contract form in the register; NHS Standard Contract: an NHS commissioner and an "
+        "NHS provider",
+    )
+    assert found["F-2"].contract_form == "grant agreement"
+    assert found["F-3"].contract_form == "local authority contract"
+    assert "the register says 'Contract'" in (found["F-3"].contract_form_inferred or "")
+    # As written where the register gives a form the tool knows.
+    assert found["F-4"].contract_form == "NHS Standard Contract (shorter form)"
+    assert found["F-4"].contract_form_inferred is None
+    unknown = next(f for f in report.findings if f.code == "unknown-contract-form")
+    assert "inferred from the parties" in unknown.message
+    # The same file again changes nothing: the inference is the same.
+    again = import_file(session, path)
+    assert (again.unchanged, again.updated) == (4, 0)
