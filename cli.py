@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 from contracts import (
     db,
     duplicate_snapshot,
+    duplicate_training,
     duplicates,
     export,
+    learned_weights,
     organisations,
     proposals,
     register,
@@ -580,9 +582,9 @@ def duplicates_explain(
         emit(rows, ("field", first, second), fmt, title="What each record holds")
     emit(
         rows,
-        ("field", "level", "weight", "evidence")
+        ("field", "level", "weight", "from", "evidence")
         if fmt == "table"
-        else ("field", first, second, "level", "weight", "evidence"),
+        else ("field", first, second, "level", "weight", "from", "evidence"),
         fmt,
         json_data=explanation.as_json(),
         title=" vs ".join(f"{m.id} {m.source}/{m.reference or '-'}" for m in explanation.members),
@@ -626,6 +628,46 @@ def duplicates_reject(ctx: click.Context, a: str, b: str, notes: str | None) -> 
     Example: contracts duplicates reject 12 40 --notes "two lots of one tender"
     """
     _decide(ctx, a, b, duplicates.REJECTED, notes)
+
+
+@duplicates_group.command("train")
+@click.option("--dry-run", is_flag=True, help="Show the estimates; keep nothing.")
+@click.option("--reset", is_flag=True, help="Forget the learned weights: back to the defaults.")
+@FORMAT_OPTION
+@click.pass_context
+def duplicates_train(ctx: click.Context, dry_run: bool, reset: bool, fmt: str) -> None:
+    """Re-estimate the weights from the pairs people confirmed and rejected, for this store.
+
+    Each level's m (how often copies land on it) and u (how often different
+    contracts do) are counted from the decisions, the shipped weights counting
+    as 100 decisions of each kind, so a few decisions move a weight a little.
+    Detection in this store then uses the learned weights; `duplicates explain`
+    says where each weight came from.
+
+    Example: contracts duplicates train --dry-run
+    """
+    if reset:
+        with store(ctx).unit_of_work() as session:
+            count = learned_weights.forget(session)
+        click.echo(f"Forgot {count} learned weights; detection uses the shipped defaults")
+        return
+    with store(ctx).unit_of_work() as session:
+        result = duplicate_training.train(session, dry_run=dry_run)
+    emit(
+        result.rows(),
+        ("field", "level", "default", "learned", "m", "u", "confirmed", "rejected"),
+        fmt,
+        json_data=result.as_json(),
+        title=f"Weights from {result.confirmed} confirmed and {result.rejected} rejected pairs",
+        right_aligned=("default", "learned", "m", "u", "confirmed", "rejected"),
+    )
+    if fmt == "table":
+        kept = "nothing kept (dry run)" if dry_run else "kept for this store"
+        skipped = f"; {len(result.skipped)} decisions skipped" if result.skipped else ""
+        click.echo(
+            f"{kept}{skipped}: the shipped weights count as 100 decisions of each kind, so "
+            "few decisions move them little"
+        )
 
 
 # --- proposals --------------------------------------------------------------

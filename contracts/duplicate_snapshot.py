@@ -33,7 +33,7 @@ from contracts.duplicates import (
     organisations_read,
     parties_read,
 )
-from contracts.match_weights import load_weights
+from contracts.learned_weights import store_weights
 from contracts.models import (
     Contract,
     ContractParty,
@@ -71,7 +71,8 @@ def _inputs() -> list[Select]:
 def inputs_digest(session: Session) -> str:
     """SHA-256 of what detection reads, streamed row by row (a second at 100,000 rows)."""
     digest = hashlib.sha256()
-    digest.update(f"{SNAPSHOT_VERSION}\n{_tool_version()}\n{load_weights()!r}\n".encode())
+    weights = store_weights(session)
+    digest.update(f"{SNAPSHOT_VERSION}\n{_tool_version()}\n{weights!r}\n".encode())
     for statement in _inputs():
         for row in session.execute(statement.execution_options(yield_per=_CHUNK)):
             digest.update(("\x1f".join(map(str, row)) + "\n").encode())

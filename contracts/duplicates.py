@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from contracts import audit
 from contracts.errors import ContractsError
+from contracts.learned_weights import store_weights
 from contracts.linkage import CONFIRMED, REJECTED, Decision, Link, LinkedSet, link_records, uid_pair
-from contracts.match_weights import load_weights
 from contracts.matching import PairComparison, Record, compare, provider_terms
 from contracts.models import (
     Contract,
@@ -389,7 +389,7 @@ def find_duplicates(
     show_progress: bool = False,
 ) -> DuplicateReport:
     """Duplicate sets among the contracts in the register, largest value at stake first."""
-    weights = load_weights(weights_path)
+    weights = store_weights(session, weights_path)
     threshold = weights.threshold if min_score is None else min_score
     if not 0.0 <= threshold <= 1.0:
         raise ContractsError(f"--min-score must be between 0 and 1, not {threshold}")
@@ -479,6 +479,7 @@ class PairExplanation:
                 "b": second.get(f.field, ""),
                 "level": f.level,
                 "weight": f"{f.weight:+.1f}",
+                "from": f.origin,
                 "evidence": f.detail,
             }
             for f in self.comparison.fields
@@ -498,6 +499,7 @@ class PairExplanation:
                     "values": [self.values[0].get(f.field), self.values[1].get(f.field)],
                     "level": f.level,
                     "weight": f.weight,
+                    "weight_from": f.origin,
                     "evidence": f.detail,
                 }
                 for f in self.comparison.fields
@@ -519,7 +521,7 @@ def explain_pair(
 ) -> PairExplanation:
     """The per-field evidence for any two contracts (ids or uids), matched or not."""
     first, second = _two_contracts(session, a_id, b_id)
-    weights = load_weights(weights_path)
+    weights = store_weights(session, weights_path)
     register = _load(session, [first.id, second.id])
     by_id = {r.id: r for r in register.records}
     a, b = by_id[first.id], by_id[second.id]

@@ -9,6 +9,7 @@ silently.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,12 @@ _BLOCKING = ("block_cap", "window", "rare_token_max")
 _TITLE_CUTS = ("near_identical", "very_similar", "similar")
 
 
+DEFAULT_ORIGIN = "default"
+
+
 @dataclass(frozen=True)
 class Weights:
-    """Everything that decides a score, as read from the TOML file(s)."""
+    """Everything that decides a score, as read from the TOML file(s) and the store."""
 
     prior: float
     threshold: float
@@ -63,6 +67,19 @@ class Weights:
     title_cuts: dict[str, float]
     levels: dict[str, dict[str, float]]
     source: str
+    # Where each level's weight came from: "default", learned from decisions, or a file.
+    origins: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+
+    def origin(self, name: str, level: str) -> str:
+        return self.origins.get(name, {}).get(level, DEFAULT_ORIGIN)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A weight re-estimated from this store's decisions (see contracts.learned_weights)."""
+
+    weight: float
+    origin: str  # e.g. "learned from 12 confirmed and 30 rejected pairs (2026-12-01)"
 
 
 def _default_text() -> str:
@@ -100,10 +117,19 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         ) from error
 
 
-def load_weights(path: Path | str | None = None) -> Weights:
-    """The default weights, with ``path``'s keys laid over them when given."""
+def load_weights(
+    path: Path | str | None = None,
+    learned: dict[tuple[str, str], Learned] | None = None,
+) -> Weights:
+    """The default weights, with weights ``learned`` from the store's decisions over them
+    and ``path``'s keys over both when given."""
     data = _parse(_default_text(), "the default weights file")
     where = "the default weights file"
+    origins: dict[str, dict[str, str]] = {f: {} for f in FIELD_LEVELS}
+    for (name, level), found in sorted((learned or {}).items()):
+        if level in FIELD_LEVELS.get(name, ()):
+            data["weights"][name][level] = found.weight
+            origins[name][level] = found.origin
     if path is not None:
         where = str(path)
         try:
@@ -112,8 +138,14 @@ def load_weights(path: Path | str | None = None) -> Weights:
             raise WeightsFileError(
                 f"cannot read weights file {path}: {error.strerror}; check the path"
             ) from error
-        _merge(data, _parse(text, where), where)
-    return _validate(data, where)
+        override = _parse(text, where)
+        _merge(data, override, where)
+        for name, table in override.get("weights", {}).items():
+            for level in table:
+                origins[name][level] = f"weights file {path}"
+    weights = _validate(data, where)
+    object.__setattr__(weights, "origins", origins)
+    return weights
 
 
 def _validate(data: dict[str, Any], where: str) -> Weights:

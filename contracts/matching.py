@@ -193,6 +193,7 @@ class FieldEvidence:
     level: str
     weight: float
     detail: str  # the words a report shows ("" when the level says nothing worth saying)
+    origin: str = "default"  # where the weight came from (default, learned, a file)
 
 
 @dataclass(frozen=True)
@@ -372,7 +373,7 @@ def compare(a: Record, b: Record, weights: Weights) -> PairComparison:
         "total_value": _value(a.total_value, b.total_value, "total value"),
     }
     evidence = tuple(
-        FieldEvidence(name, level, weights.levels[name][level], detail)
+        FieldEvidence(name, level, weights.levels[name][level], detail, weights.origin(name, level))
         for name, (level, detail) in levels.items()
     )
     definite = definite_rule(a, b)
