@@ -20,7 +20,7 @@ from contracts.linkage import CONFIRMED
 from contracts.match_weights import FIELD_LEVELS, load_weights
 from contracts.matching import compare
 from contracts.models import Contract, contract_uid
-from contracts.weight_training import PRIOR_PAIRS, LevelEstimate, estimate
+from contracts.weight_training import NEUTRAL, PRIOR_PAIRS, LevelEstimate, estimate
 
 
 @dataclass
@@ -91,7 +91,12 @@ def train(session: Session, *, dry_run: bool = False) -> Training:
             continue
         comparison = compare(by_id[ids[uid_a]], by_id[ids[uid_b]], defaults)
         decided.append((comparison, decision.decision == CONFIRMED))
-    levels = [e for e in estimate(defaults.levels, decided) if e.level in FIELD_LEVELS[e.field]]
+    # "Missing" levels are never learned: that a register left a field empty says nothing.
+    levels = [
+        e
+        for e in estimate(defaults.levels, decided)
+        if e.level in FIELD_LEVELS[e.field] and e.level != NEUTRAL
+    ]
     result = Training(
         confirmed=sum(1 for _c, copy in decided if copy),
         rejected=sum(1 for _c, copy in decided if not copy),
