@@ -721,6 +721,11 @@ def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
     help="Only contracts in force on this date (default today), e.g. 2016-04-01.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what the rules find; store nothing.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also list each contract no rule could consider, with the reason.",
+)
 @FORMAT_OPTION
 @click.pass_context
 def propose_command(
@@ -729,6 +734,7 @@ def propose_command(
     footprint: str,
     on: dt.date | None,
     dry_run: bool,
+    explain: bool,
     fmt: str,
 ) -> None:
     """Run the consolidation rules and store the candidate proposals.
@@ -737,7 +743,12 @@ def propose_command(
     and deferred proposals keep their decision (and are flagged for review if
     their contracts have changed).
 
-    Example: contracts propose --on 2016-04-01
+    Every contract no rule could consider (not in force, outside the footprint,
+    a form no rule merges, another record of one already counted) is counted
+    by reason; --explain lists each. A missing contract form is inferred from
+    the parties and the title, and the proposals' reasons say so.
+
+    Example: contracts propose --on 2016-04-01 --explain
     """
     with store(ctx).unit_of_work() as session:
         run = proposals.propose(
@@ -748,6 +759,8 @@ def propose_command(
             dry_run=dry_run,
         )
         data = run.as_json()
+        if explain:
+            data["left_out_contracts"] = [item.as_json() for item in run.left_out]
     rows = [_proposal_row(p) for p in data["proposals"]]
     emit(
         rows,
@@ -766,6 +779,25 @@ def propose_command(
         )
         if data["needs_review"]:
             click.echo(f"Needs review (members changed): {', '.join(data['needs_review'])}")
+        _left_out(data, explain)
+
+
+def _left_out(data: dict[str, Any], explain: bool) -> None:
+    """Say how many contracts no rule could consider, and why; list them with --explain."""
+    counts = data["left_out"]
+    if not counts:
+        return
+    total = sum(counts.values())
+    why = "; ".join(f"{n} {reason}" for reason, n in counts.items())
+    hint = "" if explain else " (--explain lists each)"
+    click.echo(f"{total} contracts in the register no rule could consider: {why}{hint}")
+    if explain:
+        emit(
+            data["left_out_contracts"],
+            ("id", "uid", "reason"),
+            "table",
+            title="Contracts no rule could consider",
+        )
 
 
 @main.group("proposals", invoke_without_command=True)

@@ -165,3 +165,31 @@ def test_summary_counts_before_and_after_each_contract_once(
     output = invoke(runner, database_url, "summary")
     assert "5 contracts → 2" in output
     assert "£650,000.00 a year covered" in output
+
+
+def test_propose_counts_what_no_rule_could_consider_and_explain_lists_it(
+    runner: CliRunner, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    fill(sessions)
+    with sessions.begin() as session:
+        r = Register(session)
+        outside = r.add("07H", "Provide", "community", title="Wheelchairs", value="7000.00").uid
+        ended = r.add("99G", "Provide", "community", end=None, title="Falls", value="9100.00").uid
+        grant = r.add(
+            "99G", "Provide", "community", form="grant agreement", title="Carers", value="8.00"
+        ).uid
+    output = invoke(runner, database_url, "propose", "--on", "2016-04-01")
+    assert "2 contracts in the register no rule could consider" in output
+    assert "1 outside the footprint" in output and "--explain lists each" in output
+    listed = invoke(runner, database_url, "propose", "--on", "2016-04-01", "--explain")
+    assert "Contracts no rule could consider" in listed and outside in listed and grant in listed
+    assert ended not in listed  # in force: it has no end date
+    data = json.loads(
+        invoke(
+            runner, database_url, "propose", "--on", "2016-04-01", "--explain", "--format", "json"
+        )
+    )
+    reasons = {item["uid"]: item["reason"] for item in data["left_out_contracts"]}
+    assert reasons[outside].startswith("led by NHS West Essex CCG, outside")
+    assert "grant agreement" in reasons[grant]
+    assert data["left_out"] == {"a contract form no rule merges": 1, "outside the footprint": 1}
