@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -172,7 +172,9 @@ def aliases_read() -> Select:
 
 
 def _provider_terms(
-    organisations: list[Any], aliases: dict[int, list[str]], chains: dict[int, tuple[int, ...]]
+    organisations: Sequence[Any],
+    aliases: dict[int, list[str]],
+    chains: dict[int, tuple[int, ...]],
 ) -> dict[int, tuple[str, ...]]:
     """Per organisation: the names, aliases and codes of it, its successors and its
     predecessors (a 2018 title may still say "SEPT" of EPUT)."""
