@@ -544,6 +544,11 @@ def duplicates_group(
             f"contracts at score ≥ {report.min_score:g}; {format_gbp(at_stake)} a year "
             "would be counted twice"
         )
+        if report.held_apart:
+            click.echo(
+                f"{report.held_apart} links held apart: each would have put two records of one "
+                "register in one set (confirm the pair if they are one contract)"
+            )
     if explain_blocking:
         click.echo("Candidate pairs by block rule:", err=err)
         for rule, count in report.blocking.items():

@@ -125,6 +125,7 @@ class DuplicateReport:
     capped: list[str]
     min_score: float
     contracts_considered: int
+    held_apart: int = 0  # links not followed: two records of one register in one set
 
     def as_json(self) -> list[dict[str, Any]]:
         return [s.as_json() for s in self.sets]
@@ -417,6 +418,7 @@ def find_duplicates(
         capped=list(linkage.blocking.capped),
         min_score=threshold,
         contracts_considered=len(register.records),
+        held_apart=len(linkage.held_apart),
     )
 
 

@@ -4,8 +4,10 @@ Pure (no database), so property tests can shuffle and extend the input freely.
 A pair is linked when a person confirmed it, or when no definite rule forbids
 it, nobody rejected it and its score reaches the threshold. Sets are the
 connected components of the links, built strongest link first (Kruskal), so a
-set's score is its weakest necessary link. A link that alone holds a set
-together (a bridge) and scores below ``strong`` is flagged as a weak link.
+set's score is its weakest necessary link; a register records a contract once,
+so a link that would put two records of one register in one set is held apart.
+A link that alone holds a set together (a bridge) and scores below ``strong``
+is flagged as a weak link.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Linkage:
     blocking: BlockingResult
     pairs_compared: int
     rejected_within: dict[int, list[Pair]] = field(default_factory=dict)
+    # Links not followed: they would have put two records of one register in one set.
+    held_apart: list[Link] = field(default_factory=list)
 
 
 class _UnionFind:
@@ -183,21 +187,42 @@ def link_records(
     if on_progress is not None:
         on_progress(len(pairs), len(pairs))
 
-    sets = _components(links, weights.strong)
+    sets, held_apart = _components(links, weights.strong, {r.id: r.source for r in records})
     rejected_within: dict[int, list[Pair]] = {}
     member_set = {m: i for i, s in enumerate(sets) for m in s.member_ids}
     for a, b in sorted(rejected):
         if a in member_set and member_set[a] == member_set.get(b):
             rejected_within.setdefault(member_set[a], []).append((a, b))
-    return Linkage(sets, blocking, len(pairs), rejected_within)
+    return Linkage(sets, blocking, len(pairs), rejected_within, held_apart)
 
 
-def _components(links: list[Link], strong: float) -> list[LinkedSet]:
+def _components(
+    links: list[Link], strong: float, source_of: Mapping[int, str]
+) -> tuple[list[LinkedSet], list[Link]]:
+    """Sets joined strongest link first, each register at most once per set.
+
+    A register records a contract once, so a link that would put two records of
+    one register into one set is not followed (unless a person confirmed it):
+    it is the weaker evidence against a stronger one. Returns the sets and the
+    links held apart.
+    """
     union = _UnionFind()
+    sources: dict[int, set[str]] = {}
     tree: list[Link] = []
+    held_apart: list[Link] = []
     for link in sorted(links, key=lambda link: (-link.strength, link.a_id, link.b_id)):
-        if union.union(link.a_id, link.b_id):
-            tree.append(link)
+        ra, rb = union.find(link.a_id), union.find(link.b_id)
+        if ra == rb:
+            continue
+        in_a = sources.pop(ra, {source_of[link.a_id]})
+        in_b = sources.pop(rb, {source_of[link.b_id]})
+        if in_a & in_b and not link.confirmed:
+            sources[ra], sources[rb] = in_a, in_b
+            held_apart.append(link)
+            continue
+        union.union(link.a_id, link.b_id)
+        sources[union.find(link.a_id)] = in_a | in_b
+        tree.append(link)
     members: dict[int, list[int]] = defaultdict(list)
     for node in union.parent:
         members[union.find(node)].append(node)
@@ -206,13 +231,17 @@ def _components(links: list[Link], strong: float) -> list[LinkedSet]:
         tree_by_root[union.find(link.a_id)].append(link)
     links_by_root: dict[int, list[Link]] = defaultdict(list)
     for link in links:
-        links_by_root[union.find(link.a_id)].append(link)
+        root = union.find(link.a_id)
+        if root == union.find(link.b_id):
+            links_by_root[root].append(link)
     sets = []
     for root, ids in members.items():
+        if len(ids) < 2:  # touched only by a link held apart
+            continue
         ids.sort()
         inside = links_by_root[root]
         bridges = _bridges(ids, inside)
         weak = any((link.a_id, link.b_id) in bridges and link.strength < strong for link in inside)
         sets.append(LinkedSet(ids, tree_by_root[root], inside, weak))
     sets.sort(key=lambda s: s.member_ids)
-    return sets
+    return sets, held_apart

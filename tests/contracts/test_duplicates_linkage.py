@@ -161,3 +161,32 @@ def test_sets_are_disjoint_and_never_hold_a_contract_twice(records: list[Record]
         assert len(members) == len(set(members)) >= 2
         assert not seen & set(members)
         seen |= set(members)
+
+
+@settings(max_examples=60, deadline=None)
+@given(registers())
+def test_a_set_holds_each_register_at_most_once(records: list[Record]) -> None:
+    source = {r.id: r.source for r in records}
+    for members in sets_of(records):
+        registers_in_set = [source[m] for m in members]
+        assert len(registers_in_set) == len(set(registers_in_set))
+
+
+def test_a_weaker_link_into_the_same_register_is_held_apart() -> None:
+    lead = record(1, source="bb", reference="B-1")
+    copy = record(2, source="cpr", reference="C-1")
+    # Another contract of the lead's register, a little less like the copy.
+    sibling = record(3, source="bb", reference="B-2", annual="1234000.00")
+    linkage = link_records([lead, copy, sibling], WEIGHTS)
+    assert [s.member_ids for s in linkage.sets] == [[1, 2]]
+    assert {(link.a_id, link.b_id) for link in linkage.held_apart} == {(2, 3), (1, 3)}
+    # A person's confirmation comes first: then the lead's record is the one held apart.
+    confirmed = link_records(
+        [lead, copy, sibling], WEIGHTS, {uid_pair(copy.uid, sibling.uid): Decision(CONFIRMED)}
+    )
+    assert [s.member_ids for s in confirmed.sets] == [[2, 3]]
+    # And one confirmed within a register is followed too.
+    both = link_records(
+        [lead, copy, sibling], WEIGHTS, {uid_pair(lead.uid, sibling.uid): Decision(CONFIRMED)}
+    )
+    assert [s.member_ids for s in both.sets] == [[1, 2, 3]]
