@@ -432,7 +432,8 @@ def test_the_real_duplicate_finder_is_used_by_default(session: Session) -> None:
     title = "Community nursing and therapies"
     lead_copy = r.add("06Q", associates=["99E"], reference="ME/001", title=title)
     copy = r.add("99E", source="register-99E-copy", reference="ME/001", title=title)
-    r.add("99F", reference="CPR/7", title="Community services")
+    # Another CCG's own contract (a value of its own: equal values count as evidence).
+    r.add("99F", reference="CPR/7", title="Community services", value="250000.00")
     assert duplicate_representatives(session).get(copy.id) == lead_copy.id
     (proposal,) = of_rule(
         [proposal_json(p) for p in propose(session, on=AS_AT).proposals],
