@@ -37,6 +37,7 @@ from contracts import sample as sample_module
 from contracts.errors import ContractsError, InputRejected
 from contracts.money import format_gbp
 from contracts.output import FORMATS, emit, to_json, to_table
+from contracts.sample_other import write_other_sample
 from contracts.summary import summarise_register
 from importers import import_file
 from importers.template import write_template
@@ -1065,7 +1066,16 @@ def review_command(
     show_default=True,
     help="How many register lines to write across all the files.",
 )
-def sample_command(out_dir: Path, seed: int, contract_count: int) -> None:
+@click.option(
+    "--style",
+    type=click.Choice(["own", "other"]),
+    default="own",
+    show_default=True,
+    help="own: the tool's sample (1 April 2016); other: the same setting as other publishers "
+    "write it (NHS Standard Contract categories and codes, code columns, site names, no "
+    "form column, prefixed titles; 1 April 2018), for measuring on registers not tuned on.",
+)
+def sample_command(out_dir: Path, seed: int, contract_count: int, style: str) -> None:
     """Write a realistic mid and south Essex sample: ten registers and truth.json.
 
     One register per commissioner (the five CCGs of the footprint, the three
@@ -1076,7 +1086,11 @@ def sample_command(out_dir: Path, seed: int, contract_count: int) -> None:
 
     Example: contracts sample sample-registers --seed 7 --contracts 500
     """
-    result = sample_module.write_sample(out_dir, seed=seed, contracts=contract_count)
+    if style == "other":
+        files, truth_path, count = write_other_sample(out_dir, seed=seed, contracts=contract_count)
+        result = sample_module.SampleResult(out_dir, files, truth_path, count, seed)
+    else:
+        result = sample_module.write_sample(out_dir, seed=seed, contracts=contract_count)
     truth = sample_module.load_truth(result.truth_path)
     for entry in truth["files"]:
         option = entry["commissioner_option"]

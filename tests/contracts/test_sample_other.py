@@ -109,3 +109,17 @@ def test_every_register_imports(session: Session, tmp_path: Path) -> None:
         assert not report.has_errors, report.render_text()
         imported += report.created
     assert imported == len(truth["contracts"])
+
+
+def test_the_sample_command_writes_the_other_style(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = tmp_path / "other"
+    result = CliRunner().invoke(main, ["sample", str(out), "--style", "other", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    assert truth["style"] == "other" and truth["as_at"] == "2018-04-01"
+    assert "(import with --commissioner 06Q)" in result.output
+    assert f"{len(truth['contracts'])} contracts in 10 registers (seed 7)" in result.output
