@@ -16,13 +16,18 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from contracts.blocking import BlockingResult, Pair, candidate_pairs, decode_pair, encode_pair
+import numpy as np
+
+from contracts.blocking import _LOW, _SHIFT, BlockingResult, Pair, candidate_pairs, encode_pair
 from contracts.match_weights import Weights
-from contracts.matching import PairComparison, Record, ScoreBound, compare
+from contracts.matching import PairComparison, Record, compare
+from contracts.pair_scores import RecordColumns, could_link
 
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
 CONFIRMED_RULE = "confirmed by a person"
+# Candidate pairs scored together: enough to keep NumPy busy, few enough to keep memory flat.
+_CHUNK = 200_000
 
 
 @dataclass(frozen=True)
@@ -167,25 +172,30 @@ def link_records(
         else:
             rejected.add(pair)
     blocking.pairs.update(encode_pair(a, b) for a, b in confirmed)
-    pairs = sorted(blocking.pairs)
-    blocking.pairs = set()  # the sorted list is all that is needed from here on
+    pairs = np.array(sorted(blocking.pairs), dtype=np.int64)
+    blocking.pairs = set()  # the sorted array is all that is needed from here on
     blocking.produced[CONFIRMED_RULE] = len(confirmed)
-    bound = ScoreBound(weights, threshold)
-
-    links: list[Link] = []
-    for done, code in enumerate(pairs, start=1):
-        a, b = decode_pair(code)
-        if (a, b) in confirmed:
-            comparison = compare(by_id[a], by_id[b], weights)
-            links.append(Link(a, b, comparison, confirmed[(a, b)], confirmed=True))
-        elif (a, b) not in rejected and bound.could_link(by_id[a], by_id[b]):
+    links = [
+        Link(a, b, compare(by_id[a], by_id[b], weights), confirmed[(a, b)], confirmed=True)
+        for a, b in sorted(confirmed)
+    ]
+    decided = np.array(
+        sorted(encode_pair(a, b) for a, b in (*confirmed, *rejected)), dtype=np.int64
+    )
+    columns = RecordColumns(records)
+    position = np.full(max((r.id for r in records), default=0) + 1, -1, dtype=np.int64)
+    position[[r.id for r in records]] = np.arange(len(records), dtype=np.int64)
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
+        chunk = chunk[~np.isin(chunk, decided)]
+        a_ids, b_ids = chunk >> _SHIFT, chunk & _LOW
+        likely = could_link(columns, position[a_ids], position[b_ids], weights, threshold)
+        for a, b in zip(a_ids[likely].tolist(), b_ids[likely].tolist(), strict=True):
             comparison = compare(by_id[a], by_id[b], weights)
             if comparison.definite is None and comparison.score >= threshold:
                 links.append(Link(a, b, comparison))
-        if on_progress is not None and done % 20000 == 0:
-            on_progress(done, len(pairs))
-    if on_progress is not None:
-        on_progress(len(pairs), len(pairs))
+        if on_progress is not None:
+            on_progress(min(start + _CHUNK, len(pairs)), len(pairs))
 
     sets, held_apart = _components(links, weights.strong, {r.id: r.source for r in records})
     rejected_within: dict[int, list[Pair]] = {}

@@ -10,6 +10,7 @@ the prior plus those weights. Money is compared as ``Decimal`` only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -95,6 +96,7 @@ ADJACENT_MAX_GAP_DAYS = 31
 _REFERENCE_PARTS = re.compile(r"[0-9]+|[A-Z]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def provider_key(name: str | None) -> str:
     """An organisation name without case, punctuation, legal form or plurals, for
     telling whether two provider records are likely one body."""
@@ -118,6 +120,7 @@ def provider_terms(names: Iterable[str], codes: Iterable[str] = ()) -> tuple[str
     return tuple(sorted((t for t in terms if t), key=lambda t: (-len(t), t)))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_title(title: str | None, strip: tuple[str, ...] = ()) -> str:
     """Lower case, punctuation gone, abbreviations expanded, stop words dropped; the
     provider's names (``strip``), years and a leading "ABC:" prefix taken out."""
@@ -380,43 +383,3 @@ def compare(a: Record, b: Record, weights: Weights) -> PairComparison:
     log_odds = weights.prior + sum(e.weight for e in evidence)
     score = 0.0 if definite else logistic2(log_odds)
     return PairComparison(a.id, b.id, evidence, score, log_odds, definite)
-
-
-class ScoreBound:
-    """A cheap, exact test that a pair cannot reach the threshold.
-
-    The cheap fields (definite rules, provider, commissioners, period,
-    reference) are scored first; if even the best levels of the remaining
-    fields could not lift the pair to the threshold, the title and money
-    comparisons are skipped. The outcome is the same as a full comparison's,
-    at a fraction of the cost for the many candidate pairs that are plainly
-    not copies.
-    """
-
-    _REST = ("service_category", "title", "annual_value", "total_value")
-
-    def __init__(self, weights: Weights, threshold: float) -> None:
-        self.levels = weights.levels
-        if threshold <= 0.0:
-            self.needed = -math.inf
-        elif threshold >= 1.0:
-            self.needed = math.inf
-        else:
-            self.needed = math.log2(threshold / (1.0 - threshold))
-        best_rest = sum(max(weights.levels[f].values()) for f in self._REST)
-        self.base = weights.prior + best_rest
-
-    def could_link(self, a: Record, b: Record) -> bool:
-        if self.needed == -math.inf:
-            return True
-        if definite_rule(a, b) is not None:
-            return False
-        levels = self.levels
-        best = (
-            self.base
-            + levels["provider"][_provider(a, b)[0]]
-            + levels["commissioners"][_commissioners(a, b)[0]]
-            + levels["period"][_period(a, b)[0]]
-            + levels["reference"][_reference(a, b)[0]]
-        )
-        return best >= self.needed

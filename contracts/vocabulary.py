@@ -17,6 +17,7 @@ where it can.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -375,6 +376,7 @@ def category_relation(a: str | None, b: str | None) -> Relation:
     return "different"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def refine_category(name: str | None, title: str | None) -> str | None:
     """A broad category narrowed by its title where exactly one narrower one fits:
     "Mental Health and Learning Disability Services" for "Community LD Team" is

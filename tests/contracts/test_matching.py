@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,13 +15,14 @@ from hypothesis import strategies as st
 from contracts.errors import WeightsFileError
 from contracts.match_weights import FIELD_LEVELS, load_weights
 from contracts.matching import (
-    ScoreBound,
+    Record,
     compare,
     logistic2,
     normalise_reference,
     normalise_title,
     rounding_unit,
 )
+from contracts.pair_scores import RecordColumns, could_link, log_odds
 from tests.contracts.duplicate_factory import record
 
 WEIGHTS = load_weights()
@@ -304,13 +307,92 @@ def test_a_contract_is_never_its_own_duplicate(a) -> None:  # type: ignore[no-un
     assert comparison.definite is not None and comparison.score == 0.0
 
 
-@settings(max_examples=300, deadline=None)
-@given(records, records, st.sampled_from([0.0, 0.3, 0.8, 0.95, 1.0]))
-def test_the_cheap_bound_never_drops_a_pair_that_would_link(a, b, threshold) -> None:  # type: ignore[no-untyped-def]
-    comparison = compare(a, b, WEIGHTS)
-    linked = comparison.definite is None and comparison.score >= threshold
-    if linked:
-        assert ScoreBound(WEIGHTS, threshold).could_link(a, b)
+# Records that land on every level: rounding-prone and negative money, provider names that
+# differ only in legal form, coded bodies, categories one inside the other, references alike.
+amounts = st.one_of(
+    st.none(),
+    money,
+    st.sampled_from(
+        [
+            "1234567.00",
+            "1230000.00",
+            "1234000.00",
+            "1235000.00",
+            "1200000.00",
+            "-1000.00",
+            "-1500.00",
+            "999999.99",
+            "1000000.00",
+            "50000.00",
+            "52000.00",
+            "0.00",
+        ]
+    ),
+)
+# One successor map for every record, as the store has: 2 became 1, which became 9.
+SUCCESSORS = {1: (9,), 2: (1, 9), 3: ()}
+
+
+def _rich(  # type: ignore[no-untyped-def]
+    id, source, ref, title, provider, name, coded, comms, cat, start, length, annual, total
+) -> Record:
+    return record(
+        id,
+        source=source,
+        reference=ref,
+        title=title,
+        provider=provider,
+        provider_name=name,
+        coded=coded,
+        successors=SUCCESSORS.get(provider, ()),
+        commissioners=comms,
+        category=cat,
+        start=start,
+        end=None if length is None else start + dt.timedelta(days=length),
+        annual=annual,
+        total=total,
+        terms=("btuh", "rdd"),
+    )
+
+
+rich_records = st.builds(
+    _rich,
+    st.integers(1, 60),
+    st.sampled_from(["mid", "bb"]),
+    st.one_of(st.none(), st.sampled_from(["ME/1", "me-001", " ME/1 ", "BB/2", ""])),
+    st.sampled_from(["Community Services", "BTUH: Comm svcs 2018-19", "MH services", "A&E"]),
+    st.sampled_from([1, 2, 3, None]),
+    st.sampled_from(["St Osyth's Hospice", "ST OSYTH'S HOSPICE LTD.", "Rayleigh Mind", "", None]),
+    st.booleans(),
+    st.lists(st.integers(100, 103), max_size=3, unique=True),
+    st.sampled_from(
+        ["community", "MH", "mental health", "learning disabilities", "Astrology", None]
+    ),
+    st.sampled_from([D(2016, 4, 1), D(2017, 4, 1), D(2016, 5, 1)]),
+    st.one_of(st.none(), st.sampled_from([0, 30, 364, 365, 729, 1095])),
+    amounts,
+    amounts,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(rich_records, min_size=2, max_size=12, unique_by=lambda r: r.id))
+def test_the_array_scores_are_exactly_the_comparisons(batch) -> None:  # type: ignore[no-untyped-def]
+    columns = RecordColumns(batch)
+    pairs = [(i, j) for i in range(len(batch)) for j in range(i + 1, len(batch))]
+    a = np.array([i for i, _ in pairs], dtype=np.int64)
+    b = np.array([j for _, j in pairs], dtype=np.int64)
+    scores = log_odds(columns, a, b, WEIGHTS)
+    for (i, j), found in zip(pairs, scores.tolist(), strict=True):
+        comparison = compare(batch[i], batch[j], WEIGHTS)
+        expected = -math.inf if comparison.definite else comparison.log_odds
+        assert found == pytest.approx(expected), (batch[i], batch[j], comparison.fields)
+    for threshold in (0.0, 0.3, 0.8, 0.95, 1.0):
+        likely = could_link(columns, a, b, WEIGHTS, threshold)
+        for (i, j), maybe in zip(pairs, likely.tolist(), strict=True):
+            comparison = compare(batch[i], batch[j], WEIGHTS)
+            if comparison.definite is None and comparison.score >= threshold:
+                assert maybe, (batch[i], batch[j])
 
 
 def test_logistic_is_bounded_for_extreme_log_odds() -> None:
