@@ -1,7 +1,8 @@
 """Candidate pairs by blocking, so the cost grows with the register, not its square.
 
 Two copies of one contract share something cheap to index: the provider, the
-provider's successor group, a rare word of the title, or the annual value.
+provider's successor group, the provider's name without its legal form, a rare
+word of the title, or the annual value.
 Only contracts that share a block are compared (as splink and recordlinkage
 do). A block bigger than ``block_cap`` would go quadratic, so its members are
 compared only with their ``window`` nearest neighbours in two sort orders
@@ -26,7 +27,13 @@ Pair = tuple[int, int]
 _SHIFT = 32
 _LOW = (1 << _SHIFT) - 1
 
-BLOCK_RULES = ("same provider", "same successor group", "rare title word", "same annual value")
+BLOCK_RULES = (
+    "same provider",
+    "same successor group",
+    "provider names alike",
+    "rare title word",
+    "same annual value",
+)
 
 
 @dataclass
@@ -127,6 +134,14 @@ def candidate_pairs(
         # Pairs of one provider came from the rule above; siblings in a later
         # merger are different providers.
         allow=lambda a, b: a.provider_id != b.provider_id and same_successor_chain(a, b),
+    )
+
+    # Two provider records whose names differ only in legal form or case ("… Ltd"): the
+    # store may hold one body twice, and their contracts' copies must meet.
+    run(
+        "provider names alike",
+        _groups(records, lambda r: r.provider_key or None if not r.provider_coded else None),
+        allow=lambda a, b: a.provider_id != b.provider_id,
     )
 
     words_of = {r.id: title_words(r) for r in records}

@@ -190,3 +190,16 @@ def test_a_weaker_link_into_the_same_register_is_held_apart() -> None:
         [lead, copy, sibling], WEIGHTS, {uid_pair(lead.uid, sibling.uid): Decision(CONFIRMED)}
     )
     assert [s.member_ids for s in both.sets] == [[1, 2, 3]]
+
+
+def test_providers_whose_names_differ_only_in_legal_form_share_a_block() -> None:
+    hospice = record(1, source="a", provider=7, provider_name="St Osyth's Hospice", annual="1.00")
+    limited = record(
+        2, source="b", provider=8, provider_name="ST OSYTH'S HOSPICE LTD.", annual="2.00"
+    )
+    # Two known bodies with codes of their own never share this block.
+    coded = [dataclasses.replace(r, provider_coded=True) for r in (hospice, limited)]
+    found = candidate_pairs([hospice, limited], block_cap=60, window=12, rare_token_max=1)
+    assert found.produced["provider names alike"] == 1 and len(found.pairs) == 1
+    apart = candidate_pairs(coded, block_cap=60, window=12, rare_token_max=1)
+    assert apart.produced["provider names alike"] == 0
