@@ -19,11 +19,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from contracts.matching import Record, same_successor_chain
 
 Pair = tuple[int, int]
-# A pair travels as one int, (smaller id << 32) | larger id: a set of ints takes
-# a fraction of the memory of a set of tuples at millions of pairs.
+Codes = NDArray[np.int64]
+# A pair travels as one int, (smaller id << 32) | larger id: an array of them takes
+# a fraction of the memory of tuples at millions of pairs.
 _SHIFT = 32
 _LOW = (1 << _SHIFT) - 1
 
@@ -40,9 +44,18 @@ BLOCK_RULES = (
 class BlockingResult:
     """The candidate pairs, and how many each rule produced (before overlaps are removed)."""
 
-    pairs: set[int] = field(default_factory=set)  # encoded, see encode_pair
+    # Encoded (see encode_pair), sorted and each pair once.
+    pairs: Codes = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     produced: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BLOCK_RULES, 0))
     capped: list[str] = field(default_factory=list)
+
+
+def sorted_unique(codes: Codes) -> Codes:
+    """The codes sorted, each once (by sorting: NumPy's hashing unique is slower here)."""
+    codes = np.sort(codes)
+    if len(codes):
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return codes
 
 
 def encode_pair(a: int, b: int) -> int:
@@ -71,20 +84,28 @@ def _block_pairs(
     cap: int,
     window: int,
     allow: Callable[[Record, Record], bool] | None = None,
-) -> Iterable[int]:
-    """All pairs of a small block; sorted-neighbourhood pairs of a large one."""
-    if len(members) <= cap:
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if allow is None or allow(a, b):
-                    yield encode_pair(a.id, b.id)
-        return
-    for order in ORDERS:
-        ranked = sorted(members, key=order)
-        for i, a in enumerate(ranked):
-            for b in ranked[i + 1 : i + 1 + window]:
-                if allow is None or allow(a, b):
-                    yield encode_pair(a.id, b.id)
+) -> Codes:
+    """All pairs of a small block; sorted-neighbourhood pairs of a large one (encoded)."""
+    count = len(members)
+    if count <= cap:
+        first, second = np.triu_indices(count, 1)
+    else:
+        firsts, seconds = [], []
+        for order in ORDERS:
+            ranked = np.array(sorted(range(count), key=lambda k: order(members[k])))
+            for offset in range(1, min(window, count - 1) + 1):
+                firsts.append(ranked[:-offset])
+                seconds.append(ranked[offset:])
+        first, second = np.concatenate(firsts), np.concatenate(seconds)
+    if allow is not None:
+        keep = np.array(
+            [allow(members[i], members[j]) for i, j in zip(first, second, strict=True)],
+            dtype=np.bool_,
+        )
+        first, second = first[keep], second[keep]
+    ids = np.array([m.id for m in members], dtype=np.int64)
+    a, b = ids[first], ids[second]
+    return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)
 
 
 def _groups(
@@ -111,6 +132,7 @@ def candidate_pairs(
     result = BlockingResult()
     capped: Counter[str] = Counter()
     capped_members: Counter[str] = Counter()
+    found: list[Codes] = []
 
     def run(
         rule: str, blocks: list[list[Record]], allow: Callable[[Record, Record], bool] | None = None
@@ -119,9 +141,9 @@ def candidate_pairs(
             if len(block) > block_cap:
                 capped[rule] += 1
                 capped_members[rule] += len(block)
-            for pair in _block_pairs(block, block_cap, window, allow):
-                result.produced[rule] += 1
-                result.pairs.add(pair)
+            codes = _block_pairs(block, block_cap, window, allow)
+            result.produced[rule] += len(codes)
+            found.append(codes)
 
     run("same provider", _groups(records, lambda r: r.provider_id))
     run(
@@ -155,6 +177,8 @@ def candidate_pairs(
     run("rare title word", [sorted(g, key=lambda r: r.id) for g in by_word.values()])
     run("same annual value", _groups(records, lambda r: r.annual_value))
 
+    if found:
+        result.pairs = sorted_unique(np.concatenate(found))
     for rule in BLOCK_RULES:
         if capped[rule]:
             result.capped.append(

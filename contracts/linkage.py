@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from contracts.blocking import _LOW, _SHIFT, BlockingResult, Pair, candidate_pairs, encode_pair
+from contracts.blocking import (
+    _LOW,
+    _SHIFT,
+    BlockingResult,
+    Pair,
+    candidate_pairs,
+    encode_pair,
+    sorted_unique,
+)
 from contracts.match_weights import Weights
 from contracts.matching import PairComparison, Record, compare
 from contracts.pair_scores import RecordColumns, could_link
@@ -171,9 +179,11 @@ def link_records(
             confirmed[pair] = decision.decided_by
         else:
             rejected.add(pair)
-    blocking.pairs.update(encode_pair(a, b) for a, b in confirmed)
-    pairs = np.array(sorted(blocking.pairs), dtype=np.int64)
-    blocking.pairs = set()  # the sorted array is all that is needed from here on
+    pairs = sorted_unique(
+        np.concatenate(
+            [blocking.pairs, np.array([encode_pair(a, b) for a, b in confirmed], dtype=np.int64)]
+        )
+    )
     blocking.produced[CONFIRMED_RULE] = len(confirmed)
     links = [
         Link(a, b, compare(by_id[a], by_id[b], weights), confirmed[(a, b)], confirmed=True)

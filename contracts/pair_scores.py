@@ -86,6 +86,7 @@ class RecordColumns:
             [MISSING if r.end_date is None else r.end_date.toordinal() for r in records],
             dtype=np.int64,
         )
+        self.title_keys = np.array([r.title_key for r in records], dtype=object)
         self.annual, self.annual_known = _pence([r.annual_value for r in records])
         self.total, self.total_known = _pence([r.total_value for r in records])
 
@@ -180,8 +181,8 @@ def _category(c: RecordColumns, a: Ints, b: Ints) -> Ints:
 def _title(c: RecordColumns, a: Ints, b: Ints, weights: Weights) -> Ints:
     level = _level_index("title", FIELD_LEVELS["title"])
     similarity = process.cpdist(
-        [c.records[i].title_key for i in a],
-        [c.records[i].title_key for i in b],
+        c.title_keys[a].tolist(),
+        c.title_keys[b].tolist(),
         scorer=fuzz.token_sort_ratio,
         dtype=np.float64,
     )
