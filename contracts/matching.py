@@ -137,6 +137,7 @@ def normalise_title(title: str | None, strip: tuple[str, ...] = ()) -> str:
     return " ".join(w for w in words if w not in TITLE_STOPWORDS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_reference(reference: str | None) -> str:
     """Case, punctuation and leading zeros ignored: "MSE/2016/007" == "mse 2016 7"."""
     if not reference:
@@ -178,16 +179,14 @@ class Record:
     @classmethod
     def build(cls, **values: object) -> Record:
         """A record with its normalised title, reference, provider and category worked out."""
-        record = cls(**values)  # type: ignore[arg-type]
-        object.__setattr__(
-            record, "title_key", normalise_title(record.title, record.provider_terms)
+        title = values["title"]
+        return cls(
+            **values,  # type: ignore[arg-type]
+            title_key=normalise_title(title, values.get("provider_terms", ())),  # type: ignore[arg-type]
+            reference_key=normalise_reference(values.get("reference")),  # type: ignore[arg-type]
+            provider_key=provider_key(values.get("provider_name")),  # type: ignore[arg-type]
+            category_key=refine_category(values.get("service_category"), title),  # type: ignore[arg-type]
         )
-        object.__setattr__(record, "reference_key", normalise_reference(record.reference))
-        object.__setattr__(record, "provider_key", provider_key(record.provider_name))
-        object.__setattr__(
-            record, "category_key", refine_category(record.service_category, record.title)
-        )
-        return record
 
 
 @dataclass(frozen=True)
