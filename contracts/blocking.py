@@ -99,7 +99,10 @@ def _block_pairs(
         first, second = np.concatenate(firsts), np.concatenate(seconds)
     if allow is not None:
         keep = np.array(
-            [allow(members[i], members[j]) for i, j in zip(first, second, strict=True)],
+            [
+                allow(members[i], members[j])
+                for i, j in zip(first.tolist(), second.tolist(), strict=True)
+            ],
             dtype=np.bool_,
         )
         first, second = first[keep], second[keep]
