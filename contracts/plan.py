@@ -1,0 +1,304 @@
+"""Choosing the plan: the proposals to carry out, no contract in two of them.
+
+Overlapping proposals are alternatives (the three hospitals' acute contracts,
+or one provider's acute services); a commissioning lead can sign only one of
+each. Picking the set that removes the most contracts is weighted set
+packing, NP-hard in general but easy here: the conflict graph (proposals
+joined where they share a contract) falls apart into small connected
+components, and each is solved exactly by OR-Tools' CP-SAT solver, which
+works in integers, so money in pence is compared to the penny with no
+floating-point tolerance.
+
+The objective is lexicographic: most contracts removed (a proposal of n
+contracts removes n − 1), then most annual value covered (known values, in
+pence); ``Objective.VALUE`` swaps the two. Among plans equal on both, the
+one holding the earliest proposal IDs wins, so the answer never depends on
+the order the proposals came in or on the solver's search.
+
+Pure Python over small records: :mod:`contracts.proposals` loads them from
+the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from contracts.consolidation import overlap_groups
+from contracts.errors import ContractsError
+from contracts.models import ProposalStatus
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+
+class Objective(StrEnum):
+    """What the plan maximises first; the other breaks ties."""
+
+    CONTRACTS = "contracts"
+    VALUE = "value"
+
+
+class PlanConflict(ContractsError):
+    """Two accepted proposals share a contract, so no plan can hold both."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A proposal as the planner sees it.
+
+    ``contracts`` are the contracts it would replace, each counted once (a
+    duplicate's copies share one key); ``annual_value`` is the sum of the
+    members' known annual values in pence.
+    """
+
+    id: str
+    contracts: frozenset[int]
+    annual_value: int
+    status: str = ProposalStatus.CANDIDATE
+
+    @property
+    def removes(self) -> int:
+        """Contracts it takes out of the register: n members become one."""
+        return max(len(self.contracts) - 1, 0)
+
+
+@dataclass(frozen=True)
+class Packing:
+    """The chosen proposals (in ID order), and why each other one was left out."""
+
+    planned: tuple[str, ...]
+    left_out: tuple[tuple[str, str], ...]  # (proposal ID, the planned one it conflicts with)
+    contracts_removed: int
+    annual_value: int  # pence
+
+
+def choose(options: Iterable[Option], objective: Objective = Objective.CONTRACTS) -> Packing:
+    """The best set of accepted and candidate proposals with no contract twice.
+
+    Accepted proposals are always in it and rejected or deferred ones never;
+    a candidate sharing a contract with an accepted one is left out. Raises
+    :class:`PlanConflict` if two accepted proposals share a contract.
+    """
+    by_id: dict[str, Option] = {}
+    for option in options:
+        if option.id in by_id:
+            raise ValueError(f"proposal {option.id} given twice")
+        by_id[option.id] = option
+    accepted = sorted(i for i, o in by_id.items() if o.status == ProposalStatus.ACCEPTED)
+    candidates = sorted(i for i, o in by_id.items() if o.status == ProposalStatus.CANDIDATE)
+
+    holder: dict[int, str] = {}
+    for pid in accepted:
+        for contract in sorted(by_id[pid].contracts):
+            if contract in holder:
+                raise PlanConflict(
+                    f"accepted proposals {holder[contract]} and {pid} share contract "
+                    f"{contract}, so both cannot be carried out; reject or defer one of them"
+                )
+            holder[contract] = pid
+
+    planned = list(accepted)
+    open_ids = [pid for pid in candidates if not (by_id[pid].contracts & holder.keys())]
+    member_sets = {pid: set(by_id[pid].contracts) for pid in open_ids}
+    for component in overlap_groups(member_sets):
+        planned += _solve([by_id[pid] for pid in component], objective)
+
+    planned.sort()
+    chosen = [by_id[pid] for pid in planned]
+    left_out = tuple(
+        (pid, _conflicts_with(by_id[pid], chosen)) for pid in candidates if pid not in set(planned)
+    )
+    return Packing(
+        planned=tuple(planned),
+        left_out=left_out,
+        contracts_removed=sum(o.removes for o in chosen),
+        annual_value=sum(o.annual_value for o in chosen),
+    )
+
+
+def _conflicts_with(option: Option, chosen: Sequence[Option]) -> str:
+    """The planned proposal sharing the most contracts with it (ties: earliest ID)."""
+    shared = [(-len(option.contracts & other.contracts), other.id) for other in chosen]
+    best = min((s for s in shared if s[0] < 0), default=None)
+    if best is None:  # pragma: no cover - an optimal plan takes any proposal that fits
+        raise AssertionError(f"{option.id} was left out of the plan without a conflict")
+    return best[1]
+
+
+def _weights(options: Sequence[Option], objective: Objective) -> list[list[int]]:
+    removes = [o.removes for o in options]
+    values = [o.annual_value for o in options]
+    return [removes, values] if objective == Objective.CONTRACTS else [values, removes]
+
+
+def _solve(component: Sequence[Option], objective: Objective) -> list[str]:
+    """The IDs of the best plan inside one connected component of the conflict graph."""
+    if len(component) == 1:  # nothing to conflict with: a proposal always helps
+        return [component[0].id]
+    from ortools.sat.python import cp_model
+
+    options = sorted(component, key=lambda o: o.id)
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(o.id) for o in options]
+    holders: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for var, option in zip(chosen, options, strict=True):
+        for contract in option.contracts:
+            holders[contract].append(var)
+    for contract in sorted(holders):
+        if len(holders[contract]) > 1:
+            model.add_at_most_one(holders[contract])
+
+    solver = cp_model.CpSolver()
+    # One worker searches the same way every time: the same model, the same answer.
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    for weights in _weights(options, objective):
+        score = cp_model.LinearExpr.weighted_sum(chosen, weights)
+        model.maximize(score)
+        _optimal(solver.solve(model), options)
+        best = solver.value(score)
+        _hint(model, chosen, [solver.boolean_value(v) for v in chosen])
+        model.add(score == best)  # keep this level's optimum while improving the next
+    model.clear_objective()
+    picked = [solver.boolean_value(v) for v in chosen]
+    return [
+        o.id
+        for o, take in zip(options, _earliest_ids(model, solver, chosen, picked), strict=True)
+        if take
+    ]
+
+
+def _earliest_ids(
+    model: cp_model.CpModel,
+    solver: cp_model.CpSolver,
+    chosen: list[cp_model.IntVar],
+    picked: list[bool],
+) -> list[bool]:
+    """Among the optimal plans, the one taking the earliest proposal IDs.
+
+    Walks the proposals in ID order, taking each if some optimal plan still
+    can; most components have one optimal plan, found out with one solve.
+    """
+    from ortools.sat.python import cp_model
+
+    other = model.new_bool_var("another optimal plan")
+    model.add_bool_or(
+        [var.Not() if take else var for var, take in zip(chosen, picked, strict=True)]
+    ).only_enforce_if(other)
+    model.add_assumptions([other])
+    status = solver.solve(model)
+    model.clear_assumptions()
+    if status == cp_model.INFEASIBLE:
+        return picked
+    model.add(other == 0)
+    picked = list(picked)
+    for index, var in enumerate(chosen):
+        if not picked[index]:
+            model.add_assumptions([var])
+            status = solver.solve(model)
+            model.clear_assumptions()
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                picked = [solver.boolean_value(v) for v in chosen]
+            elif status != cp_model.INFEASIBLE:  # pragma: no cover - no time limit is set
+                raise RuntimeError(f"the plan solver stopped with {solver.status_name(status)}")
+        model.add(var == int(picked[index]))
+    return picked
+
+
+def _optimal(status: cp_model.CpSolverStatus, options: Sequence[Option]) -> None:
+    from ortools.sat.python import cp_model
+
+    if status != cp_model.OPTIMAL:  # pragma: no cover - packing always has a feasible plan
+        names = ", ".join(o.id for o in options[:3])
+        raise RuntimeError(f"the plan solver found no optimum for {names}…")
+
+
+def _hint(model: cp_model.CpModel, chosen: list[cp_model.IntVar], values: list[bool]) -> None:
+    model.clear_hints()
+    for var, value in zip(chosen, values, strict=True):
+        model.add_hint(var, value)
+
+
+# --- co-termination -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A member contract's current term."""
+
+    contract: int
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What one member needs so that it ends the day before the new contract goes live.
+
+    ``months`` is positive for an extension, negative for an early end, 0 if
+    it already ends then; a part month counts as a whole one. Unknown when
+    the member's end date is.
+    """
+
+    contract: int
+    ends: dt.date | None
+    months: int | None
+    new_end: dt.date | None
+
+
+def default_go_live(terms: Iterable[Term]) -> dt.date | None:
+    """The day after the latest member ends: nobody's contract is cut short."""
+    ends = [t.end for t in terms if t.end is not None]
+    return max(ends) + dt.timedelta(days=1) if ends else None
+
+
+def co_terminate(terms: Sequence[Term], go_live: dt.date | None = None) -> list[Extension]:
+    """Each member's extension (or early end) to run until the day before ``go_live``.
+
+    ``go_live`` defaults to :func:`default_go_live`.
+    """
+    go_live = go_live or default_go_live(terms)
+    result = []
+    for term in terms:
+        if term.end is None or go_live is None:
+            result.append(Extension(term.contract, term.end, None, None))
+            continue
+        new_end = go_live - dt.timedelta(days=1)
+        result.append(
+            Extension(term.contract, term.end, months_between(term.end, new_end), new_end)
+        )
+    return result
+
+
+def months_between(end: dt.date, new_end: dt.date) -> int:
+    """Whole months from ``end`` to ``new_end``, a part month rounded away from zero.
+
+    A term ending on the last day of a month moves by calendar months (31 March
+    to 30 June is three months), so the figure is what a variation would say.
+    """
+    if new_end < end:
+        return -months_between(new_end, end)
+    months = max((new_end.year - end.year) * 12 + new_end.month - end.month - 1, 0)
+    while _add_months(end, months) < new_end:
+        months += 1
+    return months
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months; a month's last day stays its month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = _last_day(year, month)
+    if day.day == _last_day(day.year, day.month):
+        return dt.date(year, month, last)
+    return dt.date(year, month, min(day.day, last))
+
+
+def _last_day(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
