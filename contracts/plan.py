@@ -43,7 +43,11 @@ class Objective(StrEnum):
     VALUE = "value"
 
 
-class PlanConflict(ContractsError):
+class PlanError(ContractsError):
+    """The stored proposals cannot be planned as they are; the message says why."""
+
+
+class PlanConflict(PlanError):
     """Two accepted proposals share a contract, so no plan can hold both."""
 
 
@@ -110,8 +114,10 @@ def choose(options: Iterable[Option], objective: Objective = Objective.CONTRACTS
 
     planned.sort()
     chosen = [by_id[pid] for pid in planned]
+    taken = {contract: o for o in chosen for contract in o.contracts}
+    in_plan = set(planned)
     left_out = tuple(
-        (pid, _conflicts_with(by_id[pid], chosen)) for pid in candidates if pid not in set(planned)
+        (pid, _conflicts_with(by_id[pid], taken)) for pid in candidates if pid not in in_plan
     )
     return Packing(
         planned=tuple(planned),
@@ -121,19 +127,41 @@ def choose(options: Iterable[Option], objective: Objective = Objective.CONTRACTS
     )
 
 
-def _conflicts_with(option: Option, chosen: Sequence[Option]) -> str:
+def _conflicts_with(option: Option, taken: dict[int, Option]) -> str:
     """The planned proposal sharing the most contracts with it (ties: earliest ID)."""
-    shared = [(-len(option.contracts & other.contracts), other.id) for other in chosen]
-    best = min((s for s in shared if s[0] < 0), default=None)
-    if best is None:  # pragma: no cover - an optimal plan takes any proposal that fits
+    shared: dict[str, int] = defaultdict(int)
+    for contract in option.contracts:
+        if contract in taken:
+            shared[taken[contract].id] += 1
+    if not shared:  # pragma: no cover - an optimal plan takes any proposal that fits
         raise AssertionError(f"{option.id} was left out of the plan without a conflict")
-    return best[1]
+    return min(shared, key=lambda pid: (-shared[pid], pid))
+
+
+# CP-SAT keeps integer coefficients but compares objective values as doubles,
+# exact only below 2**53 (£90 trillion in pence): each level must stay under it.
+EXACT_LIMIT = 2**53
 
 
 def _weights(options: Sequence[Option], objective: Objective) -> list[list[int]]:
+    """The objective's levels, most important first, as integer weights per proposal.
+
+    Two levels fold into one weight (first × (Σ|second| + 1) + second) when
+    the total stays exact: one solve, not two.
+    """
     removes = [o.removes for o in options]
     values = [o.annual_value for o in options]
-    return [removes, values] if objective == Objective.CONTRACTS else [values, removes]
+    if sum(abs(v) for v in values) >= EXACT_LIMIT:
+        raise PlanError(
+            f"the proposals overlapping {options[0].id} cover more than "
+            f"£{(EXACT_LIMIT - 1) / 100:,.2f} a year between them, more than the plan "
+            "can compare to the penny; check their annual values"
+        )
+    first, second = (removes, values) if objective == Objective.CONTRACTS else (values, removes)
+    scale = sum(abs(w) for w in second) + 1
+    if (sum(abs(w) for w in first) + 1) * scale < EXACT_LIMIT:
+        return [[a * scale + b for a, b in zip(first, second, strict=True)]]
+    return [first, second]
 
 
 def _solve(component: Sequence[Option], objective: Objective) -> list[str]:
@@ -157,6 +185,8 @@ def _solve(component: Sequence[Option], objective: Objective) -> list[str]:
     # One worker searches the same way every time: the same model, the same answer.
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
+    # Presolve costs more than it saves on components of a few dozen proposals.
+    solver.parameters.cp_model_presolve = False
     for weights in _weights(options, objective):
         score = cp_model.LinearExpr.weighted_sum(chosen, weights)
         model.maximize(score)

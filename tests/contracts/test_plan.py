@@ -14,6 +14,7 @@ from contracts.plan import (
     Objective,
     Option,
     PlanConflict,
+    PlanError,
     Term,
     choose,
     co_terminate,
@@ -56,6 +57,22 @@ def test_a_penny_decides_between_equal_removals() -> None:
     one = option("P-a", {1, 2}, pence=50_000_000_000_00)
     other = option("P-b", {2, 3}, pence=50_000_000_000_01)
     assert choose([one, other]).planned == ("P-b",)
+
+
+def test_a_penny_decides_even_beyond_what_one_folded_weight_holds() -> None:
+    huge = 2**50  # ~£11 trillion each: the levels are solved one after the other
+    one = option("P-a", {1, 2, 3}, pence=huge)
+    other = option("P-b", {3, 4, 5}, pence=huge + 1)
+    small = option("P-c", {5, 6}, pence=huge)
+    assert choose([one, other, small]).planned == ("P-a", "P-c")
+    assert choose([one, other, small], Objective.VALUE).planned == ("P-a", "P-c")
+    assert choose([one, other]).planned == ("P-b",)
+
+
+def test_values_too_large_to_compare_to_the_penny_are_refused() -> None:
+    options = [option("P-a", {1, 2}, pence=2**52), option("P-b", {2, 3}, pence=2**52)]
+    with pytest.raises(PlanError, match="more than the plan can compare to the penny"):
+        choose(options)
 
 
 def test_ties_go_to_the_earliest_ids() -> None:
@@ -102,7 +119,8 @@ def instances(draw: st.DrawFn, max_options: int = 9) -> list[Option]:
     taken: set[int] = set()  # contracts of accepted proposals: those never overlap
     for n in range(count):
         contracts = draw(st.sets(st.integers(0, 11), min_size=1, max_size=5))
-        pence = draw(st.sampled_from([0, 1, 100, 100, 250, 10**12]))
+        # 2**49 pence pushes the solver onto its two-stage path (no folded weight).
+        pence = draw(st.sampled_from([0, 1, 100, 100, 250, 10**12, 2**49]))
         status = draw(st.sampled_from(STATUSES))
         if status == ACCEPTED:
             if contracts & taken:
