@@ -96,15 +96,14 @@ def choose(options: Iterable[Option], objective: Objective = Objective.CONTRACTS
     accepted = sorted(i for i, o in by_id.items() if o.status == ProposalStatus.ACCEPTED)
     candidates = sorted(i for i, o in by_id.items() if o.status == ProposalStatus.CANDIDATE)
 
-    holder: dict[int, str] = {}
-    for pid in accepted:
-        for contract in sorted(by_id[pid].contracts):
-            if contract in holder:
-                raise PlanConflict(
-                    f"accepted proposals {holder[contract]} and {pid} share contract "
-                    f"{contract}, so both cannot be carried out; reject or defer one of them"
-                )
-            holder[contract] = pid
+    clashes = accepted_conflicts(by_id.values())
+    if clashes:
+        first, second, shared = clashes[0]
+        raise PlanConflict(
+            f"accepted proposals {first} and {second} share contract {min(shared)}, so both "
+            "cannot be carried out; reject or defer one of them"
+        )
+    holder = {c: pid for pid in accepted for c in by_id[pid].contracts}
 
     planned = list(accepted)
     open_ids = [pid for pid in candidates if not (by_id[pid].contracts & holder.keys())]
@@ -125,6 +124,22 @@ def choose(options: Iterable[Option], objective: Objective = Objective.CONTRACTS
         contracts_removed=sum(o.removes for o in chosen),
         annual_value=sum(o.annual_value for o in chosen),
     )
+
+
+def accepted_conflicts(options: Iterable[Option]) -> list[tuple[str, str, frozenset[int]]]:
+    """Pairs of accepted proposals that share contracts (IDs in order), with what they share.
+
+    No plan can carry out both of such a pair, so review refuses to accept them together.
+    """
+    holders: dict[int, list[str]] = defaultdict(list)
+    accepted = {o.id: o for o in options if o.status == ProposalStatus.ACCEPTED}
+    for pid in sorted(accepted):
+        for contract in accepted[pid].contracts:
+            holders[contract].append(pid)
+    pairs = sorted(
+        {(a, b) for ids in holders.values() for i, a in enumerate(ids) for b in ids[i + 1 :]}
+    )
+    return [(a, b, accepted[a].contracts & accepted[b].contracts) for a, b in pairs]
 
 
 def _conflicts_with(option: Option, taken: dict[int, Option]) -> str:

@@ -16,6 +16,7 @@ from contracts.plan import (
     PlanConflict,
     PlanError,
     Term,
+    accepted_conflicts,
     choose,
     co_terminate,
     default_go_live,
@@ -99,6 +100,21 @@ def test_rejected_and_deferred_are_never_in_nor_listed() -> None:
 def test_two_accepted_proposals_sharing_a_contract_are_refused() -> None:
     with pytest.raises(PlanConflict, match=r"P-a and P-b share contract 2"):
         choose([option("P-a", {1, 2}, status=ACCEPTED), option("P-b", {2, 3}, status=ACCEPTED)])
+
+
+def test_accepted_conflicts_lists_every_pair_once() -> None:
+    options = [
+        option("P-c", {1, 2}, status=ACCEPTED),
+        option("P-a", {2, 3, 4}, status=ACCEPTED),
+        option("P-b", {4, 1}, status=ACCEPTED),
+        option("P-d", {1, 5}),  # a candidate: not a conflict between acceptances
+        option("P-e", {9}, status=ACCEPTED),
+    ]
+    assert accepted_conflicts(options) == [
+        ("P-a", "P-b", frozenset({4})),
+        ("P-a", "P-c", frozenset({2})),
+        ("P-b", "P-c", frozenset({1})),
+    ]
 
 
 def test_empty() -> None:
