@@ -20,22 +20,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from contracts import (
-    db,
-    duplicate_snapshot,
-    duplicates,
-    export,
-    organisations,
-    proposals,
-    register,
-    review,
-)
-from contracts import demo as demo_module
-from contracts import sample as sample_module
+from contracts.commands.render import FORMATS, emit, to_json, to_table
+from contracts.duplicates import finder as duplicates
+from contracts.duplicates import stored_run as duplicate_snapshot
 from contracts.errors import ContractsError, InputRejected
-from contracts.money import format_gbp
-from contracts.output import FORMATS, emit, to_json, to_table
-from contracts.summary import summarise_register
+from contracts.organisations import index as organisations
+from contracts.proposals import stored as proposals
+from contracts.sample import demo as demo_module
+from contracts.sample import generate as sample_module
+from contracts.store import db, register
+from contracts.store.money import format_gbp
+from contracts.store.summary import summarise_register
+from contracts.workbook import export, review
 from importers import import_file
 from importers.template import write_template
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.matching import Record
-from contracts.models import Contract, ContractParty, Organisation, PartyRole
+from contracts.duplicates.compare import Record
+from contracts.store.models import Contract, ContractParty, Organisation, PartyRole
 
 START = dt.date(2016, 4, 1)
 END = dt.date(2019, 3, 31)

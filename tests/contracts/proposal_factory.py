@@ -9,8 +9,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from contracts.models import Contract, ContractParty, Organisation, OrganisationKind, PartyRole
-from contracts.organisations import OrganisationIndex
+from contracts.organisations.index import OrganisationIndex
+from contracts.store.models import (
+    Contract,
+    ContractParty,
+    Organisation,
+    OrganisationKind,
+    PartyRole,
+)
 
 AS_AT = dt.date(2016, 4, 1)
 START = dt.date(2015, 4, 1)

@@ -11,16 +11,15 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from contracts.duplicate_snapshot import (
+from contracts.duplicates.finder import find_duplicates, record_decision
+from contracts.duplicates.stored_run import (
     current_run,
     duplicate_representatives,
     representatives,
     set_count,
     set_members,
 )
-from contracts.duplicates import find_duplicates, record_decision
-from contracts.export import export_workbook
-from contracts.models import (
+from contracts.store.models import (
     Contract,
     ContractParty,
     DuplicateRun,
@@ -28,6 +27,7 @@ from contracts.models import (
     PartyRole,
     StoredDuplicateSet,
 )
+from contracts.workbook.export import export_workbook
 from tests.contracts.duplicate_factory import add_contract, org
 from tests.contracts.test_duplicates import three_registers
 

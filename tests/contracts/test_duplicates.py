@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.duplicate_snapshot import duplicate_representatives
-from contracts.duplicates import (
+from contracts.duplicates.finder import (
     explain_pair,
     find_duplicates,
     record_decision,
     set_id,
 )
+from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
-from contracts.models import AuditEntry, Contract, DuplicateDecision
-from contracts.summary import summarise_register
+from contracts.store.models import AuditEntry, Contract, DuplicateDecision
+from contracts.store.summary import summarise_register
 from tests.contracts.duplicate_factory import add_contract
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
-from contracts.duplicate_snapshot import current_run, inputs_digest
-from contracts.models import DuplicateRun
+from contracts.duplicates.stored_run import current_run, inputs_digest
+from contracts.store.models import DuplicateRun
 from tests.contracts.duplicate_factory import add_contract
 
 

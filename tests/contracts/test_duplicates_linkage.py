@@ -9,11 +9,11 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.blocking import candidate_pairs
-from contracts.duplicates import set_id
-from contracts.linkage import CONFIRMED, REJECTED, Decision, link_records, uid_pair
-from contracts.match_weights import load_weights
-from contracts.matching import Record
+from contracts.duplicates.blocking import candidate_pairs
+from contracts.duplicates.compare import Record
+from contracts.duplicates.finder import set_id
+from contracts.duplicates.linkage import CONFIRMED, REJECTED, Decision, link_records, uid_pair
+from contracts.duplicates.weights import load_weights
 from tests.contracts.duplicate_factory import record
 
 WEIGHTS = load_weights()

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from contracts.duplicates import find_duplicates
+from contracts.duplicates.finder import find_duplicates
 
-sample = pytest.importorskip("contracts.sample", reason="the sample generator is not there yet")
+sample = pytest.importorskip(
+    "contracts.sample.generate", reason="the sample generator is not there yet"
+)
 importers = pytest.importorskip("importers", reason="the importer is not there yet")
 if not hasattr(importers, "import_file"):  # pragma: no cover
     pytest.skip("importers.import_file is not there yet", allow_module_level=True)

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from cli import main
 from contracts.errors import ContractsError
-from contracts.export import export_workbook
-from contracts.export_rows import proposal_chunks
-from contracts.models import AuditEntry, Contract, Organisation, Proposal
-from contracts.proposals import proposal_member_hash
-from contracts.review_key import ReviewKey, is_genuine, parse_key
-from contracts.workbook_layout import PROPOSAL_COLUMNS, letter
-from contracts.workbook_style import DATE_FORMAT, GBP_FORMAT
+from contracts.proposals.stored import proposal_member_hash
+from contracts.store.models import AuditEntry, Contract, Organisation, Proposal
+from contracts.workbook.export import export_workbook
+from contracts.workbook.layout import PROPOSAL_COLUMNS, letter
+from contracts.workbook.review_key import ReviewKey, is_genuine, parse_key
+from contracts.workbook.rows import proposal_chunks
+from contracts.workbook.style import DATE_FORMAT, GBP_FORMAT
 from tests.contracts.workbook_helpers import (
     COMMISSIONERS,
     PROVIDERS,

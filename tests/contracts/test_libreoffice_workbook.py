@@ -18,9 +18,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from contracts.export import export_workbook
-from contracts.models import Organisation
-from contracts.money import PENNY
+from contracts.store.models import Organisation
+from contracts.store.money import PENNY
+from contracts.workbook.export import export_workbook
 from tests.contracts.workbook_helpers import add_contract, add_proposal
 
 pytestmark = pytest.mark.libreoffice

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.errors import WeightsFileError
-from contracts.match_weights import FIELD_LEVELS, load_weights
-from contracts.matching import (
+from contracts.duplicates.compare import (
     ScoreBound,
     compare,
     logistic2,
@@ -20,6 +18,8 @@ from contracts.matching import (
     normalise_title,
     rounding_unit,
 )
+from contracts.duplicates.weights import FIELD_LEVELS, load_weights
+from contracts.errors import WeightsFileError
 from tests.contracts.duplicate_factory import record
 
 WEIGHTS = load_weights()

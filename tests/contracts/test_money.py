@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from contracts.models import Contract
-from contracts.money import format_gbp, from_pence, money_json, to_pence
+from contracts.store.models import Contract
+from contracts.store.money import format_gbp, from_pence, money_json, to_pence
 
 # Up to £99 billion and down to the penny: beyond what a float keeps exactly.
 amounts = st.decimals(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.names import normalise_name
+from contracts.organisations.names import normalise_name
 
 SAME = [
     (

@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts.errors import ContractsError, OrganisationNotFound
-from contracts.models import AuditEntry, AuditLogIsAppendOnly, Contract, Organisation
-from contracts.organisations import (
+from contracts.organisations.index import (
     OrganisationIndex,
     add_alias,
     find_organisation,
     merge_organisations,
     successor_root,
 )
+from contracts.store.models import AuditEntry, AuditLogIsAppendOnly, Contract, Organisation
 
 
 @pytest.mark.parametrize(

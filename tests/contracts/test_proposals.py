@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import ContractsError, RuleFileError
-from contracts.models import AuditEntry, Proposal, ProposalDecision, ProposalStatus
-from contracts.proposals import (
+from contracts.proposals.stored import (
     ProposalNotFound,
     list_proposals,
     proposal_json,
@@ -21,6 +20,7 @@ from contracts.proposals import (
     propose,
     set_decision,
 )
+from contracts.store.models import AuditEntry, Proposal, ProposalDecision, ProposalStatus
 from tests.contracts.proposal_factory import (
     AS_AT,
     COUNCIL,
@@ -424,7 +424,7 @@ def test_list_proposals_filters_by_status(session: Session) -> None:
 
 def test_the_real_duplicate_finder_is_used_by_default(session: Session) -> None:
     """Two registers record one contract; without being told, propose counts it once."""
-    from contracts.duplicate_snapshot import duplicate_representatives
+    from contracts.duplicates.stored_run import duplicate_representatives
 
     r = Register(session)
     title = "Community nursing and therapies"

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from contracts.consolidation import ContractRecord, Draft, Grouper, OrgInfo
-from contracts.models import Footprint
-from contracts.proposals import propose
-from contracts.rules import load_rules
+from contracts.proposals.grouping import ContractRecord, Draft, Grouper, OrgInfo
+from contracts.proposals.rules import load_rules
+from contracts.proposals.stored import propose
+from contracts.store.models import Footprint
 from tests.contracts.proposal_factory import COUNCIL, GRANT, NHS_SC, SHORTER, Register
 
 MSE = "mid and south Essex"

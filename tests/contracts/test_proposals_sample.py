@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from contracts.proposals import proposal_json, propose
+from contracts.proposals.stored import proposal_json, propose
 
-sample = pytest.importorskip("contracts.sample", reason="the sample generator is not there yet")
+sample = pytest.importorskip(
+    "contracts.sample.generate", reason="the sample generator is not there yet"
+)
 importers = pytest.importorskip("importers")
 
 

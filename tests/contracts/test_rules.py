@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contracts.errors import RuleFileError
-from contracts.rules import default_rules_path, load_rules, parse_rules
+from contracts.proposals.rules import default_rules_path, load_rules, parse_rules
 
 HEADER = """\
 [settings]

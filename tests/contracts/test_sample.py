@@ -20,15 +20,14 @@ from sqlalchemy.orm import Session
 
 from cli import main
 from contracts.errors import ContractsError
-from contracts.models import Contract
-from contracts.names import normalise_name, simplify
-from contracts.organisations import OrganisationIndex
-from contracts.reference import REFERENCE_ORGANISATIONS, THREE_HOSPITALS
-from contracts.sample import load_truth, write_sample
-from contracts.sample_files import commissioner_spelling
-from contracts.sample_layouts import CATEGORY_SPELLINGS, FORM_SPELLINGS, LAYOUTS
-from contracts.sample_plan import build_world
-from contracts.sample_world import (
+from contracts.organisations.index import OrganisationIndex
+from contracts.organisations.names import normalise_name, simplify
+from contracts.organisations.reference import REFERENCE_ORGANISATIONS, THREE_HOSPITALS
+from contracts.sample.files import commissioner_spelling
+from contracts.sample.generate import load_truth, write_sample
+from contracts.sample.layouts import CATEGORY_SPELLINGS, FORM_SPELLINGS, LAYOUTS
+from contracts.sample.plan import build_world
+from contracts.sample.world import (
     AS_AT,
     COUNCILS,
     FOOTPRINT_CCGS,
@@ -36,6 +35,7 @@ from contracts.sample_world import (
     OUTSIDE_CCGS,
     reference_providers,
 )
+from contracts.store.models import Contract
 from contracts.vocabulary import (
     CONTRACT_FORMS,
     SERVICE_CATEGORIES,

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.models import (
+from contracts.proposals.stored import proposal_member_hash
+from contracts.store.models import (
     Contract,
     ContractParty,
     Organisation,
@@ -26,7 +27,6 @@ from contracts.models import (
     ProposalCommissioner,
     ProposalMember,
 )
-from contracts.proposals import proposal_member_hash
 
 COMMISSIONERS = ("99E", "99F", "06Q", "99G", "07G")
 PROVIDERS = ("RDD", "RQ8", "RAJ", "RYC", "RAT")
