@@ -18,7 +18,7 @@ from contracts.proposals.grouping import ContractRecord, Draft, Grouper, OrgInfo
 from contracts.proposals.rules import load_rules
 from contracts.proposals.stored import propose
 from contracts.store.models import Footprint
-from tests.contracts.proposal_factory import COUNCIL, GRANT, NHS_SC, SHORTER, Register
+from tests.contracts.proposals.proposal_factory import COUNCIL, GRANT, NHS_SC, SHORTER, Register
 
 MSE = "mid and south Essex"
 # A small world: id -> (code, kind, footprint, successor id, close date).

@@ -23,7 +23,7 @@ from contracts.workbook.layout import PROPOSAL_COLUMNS, letter
 from contracts.workbook.review_key import ReviewKey, is_genuine, parse_key
 from contracts.workbook.rows import proposal_chunks
 from contracts.workbook.style import DATE_FORMAT, GBP_FORMAT
-from tests.contracts.workbook_helpers import (
+from tests.contracts.workbook.workbook_helpers import (
     COMMISSIONERS,
     PROVIDERS,
     FormulaEvaluator,

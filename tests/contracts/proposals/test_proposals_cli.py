@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
 from contracts.store.summary import summarise_register
-from tests.contracts.proposal_factory import COUNCIL, Register
+from tests.contracts.proposals.proposal_factory import COUNCIL, Register
 
 INTERFACE_KEYS = {
     "id",

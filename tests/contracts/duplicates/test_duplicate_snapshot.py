@@ -28,8 +28,8 @@ from contracts.store.models import (
     StoredDuplicateSet,
 )
 from contracts.workbook.export import export_workbook
-from tests.contracts.duplicate_factory import add_contract, org
-from tests.contracts.test_duplicates import three_registers
+from tests.contracts.duplicates.duplicate_factory import add_contract, org
+from tests.contracts.duplicates.test_duplicates import three_registers
 
 
 def fresh_representatives(session: Session) -> dict[int, int]:

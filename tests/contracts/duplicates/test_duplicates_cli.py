@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cli import main
 from contracts.duplicates.stored_run import current_run, inputs_digest
 from contracts.store.models import DuplicateRun
-from tests.contracts.duplicate_factory import add_contract
+from tests.contracts.duplicates.duplicate_factory import add_contract
 
 
 def seed(sessions: sessionmaker[Session]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.store.models import AuditEntry, Contract, DuplicateDecision
 from contracts.store.summary import summarise_register
-from tests.contracts.duplicate_factory import add_contract
+from tests.contracts.duplicates.duplicate_factory import add_contract
 
 
 def three_registers(session: Session) -> dict[str, Contract]:

@@ -21,7 +21,7 @@ from contracts.proposals.stored import (
     set_decision,
 )
 from contracts.store.models import AuditEntry, Proposal, ProposalDecision, ProposalStatus
-from tests.contracts.proposal_factory import (
+from tests.contracts.proposals.proposal_factory import (
     AS_AT,
     COUNCIL,
     GRANT,
@@ -268,7 +268,7 @@ def test_the_date_decides_what_is_in_force(session: Session) -> None:
 def test_a_minimum_value(session: Session, tmp_path: Path, minimum: str, found: int) -> None:
     provide_for_four_ccgs(Register(session))
     rules = tmp_path / "rules.toml"
-    default = Path(__file__).parents[2] / "contracts" / "data" / "rules.toml"
+    default = Path(__file__).parents[3] / "contracts" / "data" / "rules.toml"
     rules.write_text(
         default.read_text(encoding="utf-8").replace("min_value = 0", f"min_value = {minimum}"),
         encoding="utf-8",

@@ -20,7 +20,7 @@ from contracts.duplicates.compare import (
 )
 from contracts.duplicates.weights import FIELD_LEVELS, load_weights
 from contracts.errors import WeightsFileError
-from tests.contracts.duplicate_factory import record
+from tests.contracts.duplicates.duplicate_factory import record
 
 WEIGHTS = load_weights()
 D = dt.date

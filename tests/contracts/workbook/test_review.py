@@ -19,7 +19,7 @@ from contracts.errors import InputRejected
 from contracts.store.models import AuditEntry, Proposal, ProposalDecision
 from contracts.workbook.export import export_workbook
 from contracts.workbook.review import review_workbook
-from tests.contracts.workbook_helpers import add_contract, add_proposal, sheet_rows
+from tests.contracts.workbook.workbook_helpers import add_contract, add_proposal, sheet_rows
 
 IDS = ("P-00000000a1", "P-00000000b2", "P-00000000c3")
 

@@ -14,7 +14,7 @@ from contracts.duplicates.compare import Record
 from contracts.duplicates.finder import set_id
 from contracts.duplicates.linkage import CONFIRMED, REJECTED, Decision, link_records, uid_pair
 from contracts.duplicates.weights import load_weights
-from tests.contracts.duplicate_factory import record
+from tests.contracts.duplicates.duplicate_factory import record
 
 WEIGHTS = load_weights()
 

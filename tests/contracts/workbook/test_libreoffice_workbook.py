@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from contracts.store.models import Organisation
 from contracts.store.money import PENNY
 from contracts.workbook.export import export_workbook
-from tests.contracts.workbook_helpers import add_contract, add_proposal
+from tests.contracts.workbook.workbook_helpers import add_contract, add_proposal
 
 pytestmark = pytest.mark.libreoffice
 
