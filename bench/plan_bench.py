@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from propose_bench import AS_AT, build  # type: ignore[import-not-found]
 
-from contracts import db
-from contracts.consolidation import overlap_groups
-from contracts.models import Proposal, ProposalMember
-from contracts.money import to_pence
-from contracts.plan import Objective, Option, choose
-from contracts.proposals import propose
+from contracts.proposals.grouping import overlap_groups
+from contracts.proposals.packing import Objective, Option, choose
+from contracts.proposals.stored import propose
+from contracts.store import db
+from contracts.store.models import Proposal, ProposalMember
+from contracts.store.money import to_pence
 
 
 def peak_mb() -> float:

@@ -15,22 +15,21 @@ pence); ``Objective.VALUE`` swaps the two. Among plans equal on both, the
 one holding the earliest proposal IDs wins, so the answer never depends on
 the order the proposals came in or on the solver's search.
 
-Pure Python over small records: :mod:`contracts.proposals` loads them from
-the store.
+Pure Python over small records: :mod:`contracts.proposals.plan` loads them
+from the store and works out each planned contract's go-live.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from contracts.consolidation import overlap_groups
-from contracts.errors import ContractsError
-from contracts.models import ProposalStatus
+from contracts.errors import PlanConflict, PlanError
+from contracts.proposals.grouping import overlap_groups
+from contracts.store.models import ProposalStatus
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -41,14 +40,6 @@ class Objective(StrEnum):
 
     CONTRACTS = "contracts"
     VALUE = "value"
-
-
-class PlanError(ContractsError):
-    """The stored proposals cannot be planned as they are; the message says why."""
-
-
-class PlanConflict(PlanError):
-    """Two accepted proposals share a contract, so no plan can hold both."""
 
 
 @dataclass(frozen=True)
@@ -267,83 +258,3 @@ def _hint(model: cp_model.CpModel, chosen: list[cp_model.IntVar], values: list[b
     model.clear_hints()
     for var, value in zip(chosen, values, strict=True):
         model.add_hint(var, value)
-
-
-# --- co-termination -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """A member contract's current term."""
-
-    contract: int
-    start: dt.date | None
-    end: dt.date | None
-
-
-@dataclass(frozen=True)
-class Extension:
-    """What one member needs so that it ends the day before the new contract goes live.
-
-    ``months`` is positive for an extension, negative for an early end, 0 if
-    it already ends then; a part month counts as a whole one. Unknown when
-    the member's end date is.
-    """
-
-    contract: int
-    ends: dt.date | None
-    months: int | None
-    new_end: dt.date | None
-
-
-def default_go_live(terms: Iterable[Term]) -> dt.date | None:
-    """The day after the latest member ends: nobody's contract is cut short."""
-    ends = [t.end for t in terms if t.end is not None]
-    return max(ends) + dt.timedelta(days=1) if ends else None
-
-
-def co_terminate(terms: Sequence[Term], go_live: dt.date | None = None) -> list[Extension]:
-    """Each member's extension (or early end) to run until the day before ``go_live``.
-
-    ``go_live`` defaults to :func:`default_go_live`.
-    """
-    go_live = go_live or default_go_live(terms)
-    result = []
-    for term in terms:
-        if term.end is None or go_live is None:
-            result.append(Extension(term.contract, term.end, None, None))
-            continue
-        new_end = go_live - dt.timedelta(days=1)
-        result.append(
-            Extension(term.contract, term.end, months_between(term.end, new_end), new_end)
-        )
-    return result
-
-
-def months_between(end: dt.date, new_end: dt.date) -> int:
-    """Whole months from ``end`` to ``new_end``, a part month rounded away from zero.
-
-    A term ending on the last day of a month moves by calendar months (31 March
-    to 30 June is three months), so the figure is what a variation would say.
-    """
-    if new_end < end:
-        return -months_between(new_end, end)
-    months = max((new_end.year - end.year) * 12 + new_end.month - end.month - 1, 0)
-    while _add_months(end, months) < new_end:
-        months += 1
-    return months
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months; a month's last day stays its month's last day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = _last_day(year, month)
-    if day.day == _last_day(day.year, day.month):
-        return dt.date(year, month, last)
-    return dt.date(year, month, min(day.day, last))
-
-
-def _last_day(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from contracts.plan import Objective, Term, co_terminate, default_go_live
-from contracts.plan_store import Plan, PlannedMember, PlannedProposal
-from contracts.plan_timeline import BAR, CUT, EXTENSION, TERM, headline, needs, timeline
+from contracts.commands.timeline import BAR, CUT, EXTENSION, TERM, headline, timeline
+from contracts.proposals.packing import Objective
+from contracts.proposals.plan import (
+    Plan,
+    PlannedMember,
+    PlannedProposal,
+    Term,
+    co_terminate,
+    default_go_live,
+    needs,
+)
 
 ON = dt.date(2016, 4, 1)
 

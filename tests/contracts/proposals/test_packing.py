@@ -9,19 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.models import ProposalStatus
-from contracts.plan import (
-    Objective,
-    Option,
-    PlanConflict,
-    PlanError,
-    Term,
-    accepted_conflicts,
-    choose,
-    co_terminate,
-    default_go_live,
-    months_between,
-)
+from contracts.errors import PlanConflict, PlanError
+from contracts.proposals.packing import Objective, Option, accepted_conflicts, choose
+from contracts.proposals.plan import Term, co_terminate, default_go_live, months_between
+from contracts.store.models import ProposalStatus
 
 CANDIDATE, ACCEPTED = ProposalStatus.CANDIDATE, ProposalStatus.ACCEPTED
 REJECTED, DEFERRED = ProposalStatus.REJECTED, ProposalStatus.DEFERRED

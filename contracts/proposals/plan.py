@@ -3,7 +3,7 @@
 Reads the accepted and candidate proposals (plain column queries: the
 register may hold 100,000 contracts), counts each real contract once (a
 duplicate's copies stand as their representative; contracts no longer in the
-register drop out), lets :func:`contracts.plan.choose` pick the proposals to
+register drop out), lets :func:`contracts.proposals.packing.choose` pick the proposals to
 carry out, and works out each one's go-live date and what its members need to
 get there. The same :class:`Plan` feeds ``contracts plan``, the workbook's Plan
 sheet and its Summary, so their figures cannot drift apart.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from contracts.duplicate_snapshot import duplicate_representatives
-from contracts.models import (
+from contracts.duplicates.stored_run import duplicate_representatives
+from contracts.errors import PlanError
+from contracts.proposals.packing import Objective, Option, choose
+from contracts.store.models import (
     AuditEntry,
     Contract,
     Organisation,
@@ -30,17 +32,7 @@ from contracts.models import (
     ProposalMember,
     ProposalStatus,
 )
-from contracts.money import money_json, to_pence
-from contracts.plan import (
-    Extension,
-    Objective,
-    Option,
-    PlanError,
-    Term,
-    choose,
-    co_terminate,
-    default_go_live,
-)
+from contracts.store.money import money_json, to_pence
 
 Representatives = Callable[[Session], dict[int, int]]
 RUN_ACTION = "proposals generated"  # what `propose` writes to the audit log
@@ -337,3 +329,99 @@ def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> Plan
             for m, extension in zip(members, extensions, strict=True)
         ],
     )
+
+
+# --- co-termination: when each new contract goes live, what its members need ------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A member contract's current term."""
+
+    contract: int
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What one member needs so that it ends the day before the new contract goes live.
+
+    ``months`` is positive for an extension, negative for an early end, 0 if
+    it already ends then; a part month counts as a whole one. Unknown when
+    the member's end date is.
+    """
+
+    contract: int
+    ends: dt.date | None
+    months: int | None
+    new_end: dt.date | None
+
+
+def default_go_live(terms: Iterable[Term]) -> dt.date | None:
+    """The day after the latest member ends: nobody's contract is cut short."""
+    ends = [t.end for t in terms if t.end is not None]
+    return max(ends) + dt.timedelta(days=1) if ends else None
+
+
+def co_terminate(terms: Sequence[Term], go_live: dt.date | None = None) -> list[Extension]:
+    """Each member's extension (or early end) to run until the day before ``go_live``.
+
+    ``go_live`` defaults to :func:`default_go_live`.
+    """
+    go_live = go_live or default_go_live(terms)
+    result = []
+    for term in terms:
+        if term.end is None or go_live is None:
+            result.append(Extension(term.contract, term.end, None, None))
+            continue
+        new_end = go_live - dt.timedelta(days=1)
+        result.append(
+            Extension(term.contract, term.end, months_between(term.end, new_end), new_end)
+        )
+    return result
+
+
+def months_between(end: dt.date, new_end: dt.date) -> int:
+    """Whole months from ``end`` to ``new_end``, a part month rounded away from zero.
+
+    A term ending on the last day of a month moves by calendar months (31 March
+    to 30 June is three months), so the figure is what a variation would say.
+    """
+    if new_end < end:
+        return -months_between(new_end, end)
+    months = max((new_end.year - end.year) * 12 + new_end.month - end.month - 1, 0)
+    while _add_months(end, months) < new_end:
+        months += 1
+    return months
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months; a month's last day stays its month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = _last_day(year, month)
+    if day.day == _last_day(day.year, day.month):
+        return dt.date(year, month, last)
+    return dt.date(year, month, min(day.day, last))
+
+
+def _last_day(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def _uk(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "unknown"
+
+
+def needs(member: PlannedMember) -> str:
+    """'extend 24 months to 31/03/2019', 'end 12 months early, on …', 'ends then'."""
+    ext = member.extension
+    if ext.months is None or ext.new_end is None:
+        return "end date unknown: agree one"
+    if ext.months > 0:
+        return f"extend {ext.months} month{'s' * (ext.months != 1)} to {_uk(ext.new_end)}"
+    if ext.months < 0:
+        return f"end {-ext.months} month{'s' * (ext.months != -1)} early, on {_uk(ext.new_end)}"
+    return "ends then"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from contracts.money import format_gbp
-from contracts.plan_store import Plan, PlannedMember, PlannedProposal
+from contracts.proposals.plan import Plan, PlannedMember, PlannedProposal, needs
+from contracts.store.money import format_gbp
 
 TERM, EXTENSION, CUT = "█", "░", "×"
 LEGEND = f"{TERM} current term   {EXTENSION} extension needed   {CUT} ended early"
@@ -17,18 +17,6 @@ LABEL = 30
 
 def _fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "unknown"
-
-
-def needs(member: PlannedMember) -> str:
-    """'extend 24 months to 31/03/2019', 'end 12 months early, on …', 'ends then'."""
-    ext = member.extension
-    if ext.months is None or ext.new_end is None:
-        return "end date unknown: agree one"
-    if ext.months > 0:
-        return f"extend {ext.months} month{'s' * (ext.months != 1)} to {_fmt(ext.new_end)}"
-    if ext.months < 0:
-        return f"end {-ext.months} month{'s' * (ext.months != -1)} early, on {_fmt(ext.new_end)}"
-    return "ends then"
 
 
 def _bar(member: PlannedMember, start: dt.date, stop: dt.date) -> str:

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from contracts.models import Contract
-from contracts.plan import Objective, PlanConflict, PlanError
-from contracts.plan_store import make_plan
-from contracts.proposals import propose, set_decision
-from tests.contracts.proposal_factory import AS_AT, Register, no_duplicates
+from contracts.errors import PlanConflict, PlanError
+from contracts.proposals.packing import Objective
+from contracts.proposals.plan import make_plan
+from contracts.proposals.stored import propose, set_decision
+from contracts.store.models import Contract
+from tests.contracts.proposals.proposal_factory import AS_AT, Register, no_duplicates
 
 PLAN_KEYS = {"on", "contracts_before", "contracts_after", "annual_value", "proposals", "left_out"}
 PROPOSAL_KEYS = {
