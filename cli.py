@@ -73,6 +73,7 @@ COMMANDS: tuple[click.Command, ...] = (
     duplicates.duplicates_group,
     proposals.propose_command,
     proposals.proposals_group,
+    proposals.plan_command,
     workbook.export_command,
     workbook.review_command,
     sample.sample_command,

@@ -8,7 +8,10 @@ import click
 
 from contracts.commands.context import FORMAT_OPTION, parse_date, store
 from contracts.commands.render import proposal_card, proposal_list, proposal_run
+from contracts.commands.timeline import plan_report
 from contracts.proposals import stored as proposals
+from contracts.proposals.packing import Objective
+from contracts.proposals.plan import make_plan
 
 
 @click.command("propose")
@@ -30,6 +33,11 @@ from contracts.proposals import stored as proposals
     callback=parse_date,
     help="Only contracts in force on this date (default today), e.g. 2016-04-01.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the stored candidates even though they were made for another date.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what the rules find; store nothing.")
 @FORMAT_OPTION
 @click.pass_context
@@ -38,14 +46,17 @@ def propose_command(
     rules_path: str | None,
     footprint: str,
     on: dt.date | None,
+    replace: bool,
     dry_run: bool,
     fmt: str,
 ) -> None:
     """Run the consolidation rules and store the candidate proposals.
 
-    Undecided candidates of an earlier run are replaced; accepted, rejected
-    and deferred proposals keep their decision (and are flagged for review if
-    their contracts have changed).
+    Undecided candidates of an earlier run at the same date are replaced;
+    accepted, rejected and deferred proposals keep their decision (and are
+    flagged for review if their contracts have changed). Proposals belong to
+    the date they were made for: another --on than the stored run's stops,
+    unless --replace.
 
     Example: contracts propose --on 2016-04-01
     """
@@ -56,6 +67,7 @@ def propose_command(
             footprint=footprint,
             on=on or dt.date.today(),
             dry_run=dry_run,
+            replace=replace,
         )
         data = run.as_json()
     proposal_run(data, fmt, dry_run=dry_run)
@@ -123,3 +135,44 @@ def proposals_decide(
         recorded = proposals.set_decision(session, proposal, decision, notes=notes)
         message = f"{proposal.id} {proposal.title}: {proposal.status}"
     click.echo(message if recorded else f"{message} (already recorded; nothing changed)")
+
+
+@click.command("plan")
+@click.option(
+    "--on",
+    "on",
+    callback=parse_date,
+    help="The date the stored proposals were made for (the default); another date is refused.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice([o.value for o in Objective]),
+    default=Objective.CONTRACTS.value,
+    show_default=True,
+    help="What to maximise first: contracts removed, or annual value covered (the other "
+    "breaks ties).",
+)
+@click.option(
+    "--go-live",
+    "go_live",
+    callback=parse_date,
+    help="One go-live date for every new contract (default: the day after its last member ends).",
+)
+@FORMAT_OPTION
+@click.pass_context
+def plan_command(
+    ctx: click.Context, on: dt.date | None, objective: str, go_live: dt.date | None, fmt: str
+) -> None:
+    """The non-overlapping set of proposals to carry out, when each goes live, and what
+    each member contract needs (an extension or an early end) to get there.
+
+    Accepted proposals are always in the plan and rejected or deferred ones never; of
+    the candidates, the plan takes the set with no contract twice that removes the most
+    contracts (then covers the most annual value), and names for each one left out the
+    planned proposal it overlaps.
+
+    Example: contracts plan --format json
+    """
+    with store(ctx).unit_of_work() as session:
+        plan = make_plan(session, on=on, objective=objective, go_live=go_live)
+    plan_report(plan, fmt)

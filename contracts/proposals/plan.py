@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, aliased
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import PlanError
 from contracts.proposals.packing import Objective, Option, choose
+from contracts.proposals.stored import stored_run_date
 from contracts.store.models import (
-    AuditEntry,
     Contract,
     Organisation,
     Proposal,
@@ -35,7 +35,6 @@ from contracts.store.models import (
 from contracts.store.money import money_json, to_pence
 
 Representatives = Callable[[Session], dict[int, int]]
-RUN_ACTION = "proposals generated"  # what `propose` writes to the audit log
 ACTIVE = (ProposalStatus.ACCEPTED.value, ProposalStatus.CANDIDATE.value)
 
 
@@ -157,19 +156,6 @@ class Plan:
             ],
             "left_out": [{"id": o.id, "conflicts_with": o.conflicts_with} for o in self.left_out],
         }
-
-
-def stored_run_date(session: Session) -> dt.date | None:
-    """The date the stored candidates were proposed for: the last `propose` that stored any."""
-    entity_id = session.scalar(
-        select(AuditEntry.entity_id)
-        .where(AuditEntry.action == RUN_ACTION)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    if entity_id is not None:
-        return dt.date.fromisoformat(entity_id)
-    return session.scalar(select(func.max(Proposal.as_at)))
 
 
 @dataclass

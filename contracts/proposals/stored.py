@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -35,6 +35,7 @@ from contracts.proposals.grouping import (
 from contracts.proposals.rules import load_rules
 from contracts.store import audit
 from contracts.store.models import (
+    AuditEntry,
     Contract,
     ContractParty,
     Footprint,
@@ -66,6 +67,44 @@ Representatives = Callable[[Session], dict[int, int]]
 
 class ProposalNotFound(ContractsError):
     """No stored proposal has that ID."""
+
+
+class OtherDate(ContractsError):
+    """`propose` at another date than the stored proposals', without --replace."""
+
+
+RUN_ACTION = "proposals generated"  # the audit entry of a `propose` that stored its proposals
+
+
+def stored_run_date(session: Session) -> dt.date | None:
+    """The date the stored proposals were made for: that of the last `propose` that stored
+    them (proposals are found among the contracts in force on a date, and belong to it)."""
+    if not session.scalar(select(func.count()).select_from(Proposal)):
+        return None
+    entity_id = session.scalar(
+        select(AuditEntry.entity_id)
+        .where(AuditEntry.action == RUN_ACTION)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if entity_id is not None:
+        return dt.date.fromisoformat(entity_id)
+    return session.scalar(select(func.max(Proposal.as_at)))
+
+
+def _check_date(session: Session, on: dt.date) -> None:
+    stored = stored_run_date(session)
+    if stored is None or stored == on:
+        return
+    undecided = session.scalar(
+        select(func.count()).where(Proposal.status == ProposalStatus.CANDIDATE)
+    )
+    raise OtherDate(
+        f"the stored proposals were made as at {stored.isoformat()}, not {on.isoformat()}: "
+        f"run 'contracts propose --on {stored.isoformat()}' to refresh them, or add --replace "
+        f"to replace their {undecided} undecided candidates with proposals as at "
+        f"{on.isoformat()}"
+    )
 
 
 @dataclass
@@ -136,15 +175,22 @@ def propose(
     footprint: str = Footprint.MID_AND_SOUTH_ESSEX,
     on: dt.date,
     dry_run: bool = False,
+    replace: bool = False,
     representatives: Representatives | None = None,
 ) -> ProposalRun:
     """Run the rules on the register as at ``on`` and store the candidates.
+
+    Stored proposals belong to the date they were made for: another date than
+    theirs is refused (:class:`OtherDate`) unless ``replace``; a run at the same
+    date refreshes them. A dry run stores nothing, so any date will do.
 
     ``representatives`` gives each duplicate's representative contract (the
     duplicates engine by default), so each real contract is counted once.
     """
     rules = load_rules(rules_path)
     footprint = check_footprint(footprint)
+    if not dry_run and not replace:
+        _check_date(session, on)
     index = OrganisationIndex.load(session)
     org_objects = {o.id: o for o in index.organisations}
     orgs = {
@@ -215,7 +261,7 @@ def propose(
         session.flush()
         audit.record(
             session,
-            action="proposals generated",
+            action=RUN_ACTION,
             entity_type="proposal run",
             entity_id=on.isoformat(),
             after={
