@@ -27,13 +27,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity, ordered
+from contracts.proposals.packing import Option, accepted_conflicts
 from contracts.proposals.stored import (
     DECISION_WORDS,
     proposal_member_hash,
     set_decision,
     would_change,
 )
-from contracts.store.models import AuditEntry, Proposal, ProposalMember
+from contracts.store.models import AuditEntry, Proposal, ProposalMember, ProposalStatus
 from contracts.workbook.export import EXPORT_ACTION, EXPORT_ENTITY
 from contracts.workbook.layout import (
     DECISION,
@@ -366,6 +367,47 @@ class _Checker:
     def _would_change(proposal: Proposal, row: _Row) -> bool:
         return would_change(proposal, DECISION_WORDS.get((row.decision or "").lower()), row.notes)
 
+    def check_conflicts(self, session: Session, rows: list[_Row]) -> None:
+        """Two proposals that would both be accepted after this workbook but share a
+        contract: no plan can carry out both, so neither row is applied."""
+        decided = {
+            r.proposal_id: r
+            for r in rows
+            if r.number not in self.invalid and r.proposal_id in self.proposals and r.decision
+        }
+        final = {pid: DECISION_WORDS.get((r.decision or "").lower()) for pid, r in decided.items()}
+        members: dict[str, set[int]] = defaultdict(set)
+        for pid, contract_id in session.execute(
+            select(ProposalMember.proposal_id, ProposalMember.contract_id)
+            .join(Proposal, Proposal.id == ProposalMember.proposal_id)
+            .where(Proposal.status == ProposalStatus.ACCEPTED)
+        ):
+            if pid not in final:  # the workbook leaves it accepted
+                members[pid].add(contract_id)
+        for pid, status in final.items():
+            if status == ProposalStatus.ACCEPTED:
+                members[pid] = {m.contract_id for m in self.proposals[pid].members}
+        accepted = [Option(p, frozenset(c), 0, ProposalStatus.ACCEPTED) for p, c in members.items()]
+        references = {
+            m.contract_id: m.contract.reference or m.contract_uid
+            for p in self.proposals.values()
+            for m in p.members
+        }
+        for first, second, shared in accepted_conflicts(accepted):
+            if first not in decided and second not in decided:
+                continue  # both were accepted before this workbook: not its doing
+            named = ", ".join(references.get(c, f"#{c}") for c in sorted(shared))
+            for pid in (first, second):
+                if pid in decided:
+                    self.problem(
+                        decided[pid],
+                        self.columns.decision,
+                        "conflict",
+                        f"{first} and {second} would both be accepted but share "
+                        f"{'contracts' if len(shared) > 1 else 'contract'} {named}, so no "
+                        "plan can carry out both; accept one and reject the other",
+                    )
+
     def check_duplicates(self, rows: list[_Row]) -> None:
         by_id: dict[str, list[_Row]] = defaultdict(list)
         for row in rows:
@@ -412,6 +454,7 @@ def review_workbook(
     for row in rows:
         checker.check(row)
     checker.check_duplicates(rows)
+    checker.check_conflicts(session, rows)
     result.findings = checker.findings
     result.skipped = len({r.number for r in rows} & checker.invalid)
     if result.blocked:

@@ -305,3 +305,72 @@ def test_cli_review(
 
     again = runner.invoke(main, ["--database", database_url, "review", str(path)])
     assert again.exit_code == 0 and "Nothing changed" in again.output
+
+
+OVERLAP = ("P-0000000ov1", "P-0000000ov2", "P-0000000ov3")
+
+
+def _overlapping(session: Session) -> None:
+    """Two proposals sharing contract S1 (alternatives), and one apart."""
+    shared = add_contract(session, reference="S1")
+    a = add_contract(session, reference="A1", commissioner="99F")
+    b = add_contract(session, reference="B1", commissioner="06Q")
+    c, d = (add_contract(session, reference=r, provider="RAJ") for r in ("C1", "D1"))
+    add_proposal(session, OVERLAP[0], [shared, a])
+    add_proposal(session, OVERLAP[1], [shared, b], rule="three-hospitals")
+    add_proposal(session, OVERLAP[2], [c, d], rule="nhs-and-council")
+
+
+def test_accepting_two_overlapping_proposals_is_a_conflict(
+    session: Session, tmp_path: Path
+) -> None:
+    _overlapping(session)
+    path = export_workbook(session, tmp_path / "finance.xlsx").path
+    decide(
+        path,
+        {OVERLAP[0]: ("Accept", None), OVERLAP[1]: ("Accept", None), OVERLAP[2]: ("Accept", None)},
+    )
+
+    result = review_workbook(session, path)
+
+    _rejected(result, "conflict")
+    conflicts = [f for f in result.findings if f.code == "conflict"]
+    assert len(conflicts) == 2  # one on each row
+    assert all(OVERLAP[0] in f.message and OVERLAP[1] in f.message for f in conflicts)
+    assert all("contract S1" in f.message for f in conflicts)
+    assert set(_statuses(session).values()) == {"candidate"}, "nothing applied"
+
+
+def test_no_conflict_when_one_is_rejected_here_or_already(session: Session, tmp_path: Path) -> None:
+    _overlapping(session)
+    path = export_workbook(session, tmp_path / "finance.xlsx").path
+    decide(path, {OVERLAP[0]: ("Accept", None), OVERLAP[1]: ("Reject", "alternative")})
+    assert review_workbook(session, path).applied
+    assert _statuses(session)[OVERLAP[0]] == "accepted"
+
+    # already accepted in the store: accepting the other one in a new workbook is refused
+    path = export_workbook(session, tmp_path / "again.xlsx").path
+    decide(path, {OVERLAP[0]: (None, None), OVERLAP[1]: ("Accept", None)})
+    result = review_workbook(session, path)
+    _rejected(result, "conflict")
+    # ...unless the same workbook rejects the one accepted before
+    decide(path, {OVERLAP[0]: ("Reject", "changed our mind"), OVERLAP[1]: ("Accept", None)})
+    assert review_workbook(session, path).applied
+    assert _statuses(session)[OVERLAP[1]] == "accepted"
+    assert _statuses(session)[OVERLAP[0]] == "rejected"
+
+
+def test_skip_invalid_leaves_out_both_conflicting_rows(session: Session, tmp_path: Path) -> None:
+    _overlapping(session)
+    path = export_workbook(session, tmp_path / "finance.xlsx").path
+    decide(
+        path,
+        {OVERLAP[0]: ("Accept", None), OVERLAP[1]: ("Accept", None), OVERLAP[2]: ("Accept", None)},
+    )
+    result = review_workbook(session, path, skip_invalid=True)
+    assert result.skipped == 2
+    assert _statuses(session) == {
+        OVERLAP[0]: "candidate",
+        OVERLAP[1]: "candidate",
+        OVERLAP[2]: "accepted",
+    }
