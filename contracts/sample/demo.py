@@ -20,15 +20,16 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from contracts.commands.timeline import LEGEND, headline, proposal_lines
 from contracts.duplicates.finder import find_duplicates
 from contracts.duplicates.stored_run import remember
+from contracts.proposals.plan import make_plan
 from contracts.proposals.stored import propose
 from contracts.sample.generate import SampleResult, load_truth, write_sample
 from contracts.sample.world import AS_AT
 from contracts.store import db
 from contracts.store.models import Contract
 from contracts.store.money import format_gbp
-from contracts.store.summary import summarise_register
 from contracts.workbook.export import export_workbook
 
 DEFAULT_OUT = "demo-output"
@@ -36,6 +37,7 @@ DATABASE_FILE = "contracts.db"
 WORKBOOK_FILE = "consolidation-proposals.xlsx"
 # How many duplicate sets and proposals the demo prints; the rest are summarised.
 SHOWN = 8
+PLAN_SHOWN = 2
 AS_AT_TEXT = f"{AS_AT.day} April {AS_AT.year}"
 
 Echo = Callable[[str], Any]
@@ -51,6 +53,8 @@ class DemoResult:
     contracts_after: int = 0
     proposals: int = 0
     value_covered: Decimal = Decimal("0.00")
+    planned: int = 0  # new contracts in the plan
+    left_out: int = 0  # proposals left out of it as alternatives
     workbook: Path | None = None
     import_errors: list[str] = field(default_factory=list)
 
@@ -60,7 +64,8 @@ class DemoResult:
         once = f" ({distinct} once duplicates are counted once)" if self.duplicate_copies else ""
         return (
             f"{self.contracts_in_register} contracts in the register{once} → "
-            f"{self.contracts_after} after the {self.proposals} proposals; "
+            f"{self.contracts_after} after the plan's {self.planned} new contracts "
+            f"(of {self.proposals} proposals; {self.left_out} left out as alternatives); "
             f"annual value covered {format_gbp(self.value_covered)}"
         )
 
@@ -172,12 +177,10 @@ def _proposals_step(demo: _Demo) -> None:
             )
         if len(ranked) > SHOWN:
             demo.echo(f"  … and {len(ranked) - SHOWN} more: contracts proposals list")
-    # The headline is the one `contracts summary` prints, from the same function,
-    # so the demo and the summary can never disagree.
-    with demo.session() as session:
-        consolidation = summarise_register(session).consolidation
-    demo.result.contracts_after = consolidation.contracts_after
-    demo.result.value_covered = consolidation.value_covered
+    demo.echo(
+        "  Some share contracts (alternatives, e.g. the three hospitals or one hospital's "
+        "acute services); step 5 chooses between them."
+    )
 
 
 def _export_step(demo: _Demo) -> None:
@@ -188,11 +191,35 @@ def _export_step(demo: _Demo) -> None:
     demo.echo(f"  wrote {path} (Summary, Proposals, Contracts, Duplicates)")
 
 
+def _plan_step(demo: _Demo) -> None:
+    """The plan `contracts plan` prints; the headline is its figures, which the
+    workbook's Summary shows too, so the demo, the plan and the workbook agree."""
+    with demo.session() as session:
+        plan = make_plan(session)
+    largest = sorted(plan.proposals, key=lambda p: (-p.removes, -p.annual_value, p.id))
+    shown = {p.id for p in largest[:PLAN_SHOWN]}
+    demo.echo(
+        f"  {len(plan.proposals)} new contracts, in go-live order; the {len(shown)} largest "
+        "drawn (all: contracts plan):"
+    )
+    for number, proposal in enumerate(plan.proposals, 1):
+        if proposal.id in shown:
+            for line in proposal_lines(number, proposal, plan.on):
+                demo.echo(f"  {line}")
+    demo.echo(f"  {LEGEND}")
+    demo.echo(f"  {headline(plan)}")
+    demo.result.contracts_after = plan.contracts_after
+    demo.result.value_covered = plan.annual_value
+    demo.result.planned = len(plan.proposals)
+    demo.result.left_out = len(plan.left_out)
+
+
 STEPS: tuple[tuple[str, Callable[[_Demo], None]], ...] = (
     ("Importing the registers", _import_step),
     ("Contracts recorded more than once", _duplicates_step),
     ("Consolidation proposals", _proposals_step),
     ("The finance workbook", _export_step),
+    ("The plan: which single contracts to form, and when", _plan_step),
 )
 
 
@@ -239,5 +266,5 @@ def run_demo(out_dir: Path | str, *, echo: Echo = print) -> DemoResult:
     if result.workbook is not None:
         files.append(str(result.workbook))
     echo("Files: " + "; ".join(files))
-    echo(f"Explore: contracts --database sqlite:///{result.database} proposals list")
+    echo(f"Explore: contracts --database sqlite:///{result.database} plan")
     return result
