@@ -156,8 +156,10 @@ def _weights(options: Sequence[Option], objective: Objective) -> list[list[int]]
     the total stays exact: one solve, not two.
     """
     removes = [o.removes for o in options]
-    values = [o.annual_value for o in options]
-    if sum(abs(v) for v in values) >= EXACT_LIMIT:
+    # A negative value (a credit note) weighs nothing: taking a proposal that conflicts
+    # with nothing then never makes a plan worse, so every one left out has a conflict.
+    values = [max(o.annual_value, 0) for o in options]
+    if sum(values) >= EXACT_LIMIT:
         raise PlanError(
             f"the proposals overlapping {options[0].id} cover more than "
             f"£{(EXACT_LIMIT - 1) / 100:,.2f} a year between them, more than the plan "

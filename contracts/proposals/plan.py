@@ -49,6 +49,7 @@ class PlannedMember:
     end_date: dt.date | None
     annual_value: Decimal | None
     extension: Extension
+    title: str = ""
 
 
 @dataclass
@@ -177,6 +178,7 @@ class _Member:
     start_date: dt.date | None
     end_date: dt.date | None
     annual_value: Decimal | None
+    title: str = ""
 
 
 def _load(
@@ -202,7 +204,7 @@ def _load(
         )
     }
     members: dict[str, list[tuple[int, _Member]]] = defaultdict(list)
-    for proposal_id, contract_id, reference, source, start, end, value in session.execute(
+    for proposal_id, contract_id, reference, source, start, end, value, title in session.execute(
         select(
             ProposalMember.proposal_id,
             Contract.id,
@@ -211,12 +213,13 @@ def _load(
             Contract.start_date,
             Contract.end_date,
             Contract.annual_value,
+            Contract.title,
         )
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .join(Proposal, Proposal.id == ProposalMember.proposal_id)
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
     ):
-        member = _Member(contract_id, reference, source, start, end, value)
+        member = _Member(contract_id, reference, source, start, end, value, title)
         members[proposal_id].append((representatives.get(contract_id, contract_id), member))
     return rows, members
 
@@ -310,7 +313,14 @@ def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> Plan
         go_live=when,
         members=[
             PlannedMember(
-                m.id, m.reference, m.source, m.start_date, m.end_date, m.annual_value, extension
+                m.id,
+                m.reference,
+                m.source,
+                m.start_date,
+                m.end_date,
+                m.annual_value,
+                extension,
+                m.title,
             )
             for m, extension in zip(members, extensions, strict=True)
         ],

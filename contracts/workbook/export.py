@@ -40,31 +40,32 @@ from contracts.duplicates.stored_run import (
 )
 from contracts.duplicates.stored_run import representatives as stored_representatives
 from contracts.errors import ContractsError
-from contracts.proposals.grouping import overlap_groups
+from contracts.proposals.plan import make_plan
 from contracts.store import audit
 from contracts.store.models import Contract, ProposalStatus
 from contracts.store.money import format_gbp
 from contracts.workbook.layout import (
     CONTRACT_COLUMNS,
     CONTRACTS_SHEET,
+    COUNTS_IN_PLAN,
     DECISION,
     DECISIONS,
     DUPLICATE_COLUMNS,
     DUPLICATES_SHEET,
+    PLAN_SHEET,
     PROPOSAL_COLUMNS,
     PROPOSALS_SHEET,
     SUMMARY_SHEET,
     letter,
     whole_column,
 )
+from contracts.workbook.plan_sheet import write_plan_sheet
 from contracts.workbook.review_key import make_key, new_secret
 from contracts.workbook.rows import (
-    ACTIVE_STATUSES,
     MemberRow,
     ProposalRow,
     count_proposals,
     proposal_chunks,
-    shared_members,
 )
 from contracts.workbook.style import Formula, SheetWriter
 from contracts.workbook.summary_sheet import SummaryFigures, write_summary
@@ -125,6 +126,7 @@ COMMISSIONER_INDEX = [c.header for c in CONTRACT_COLUMNS].index("Commissioner")
 _MEMBERS_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
 _VALUE_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
 _ID_COLUMN = letter(PROPOSAL_COLUMNS, "Proposal ID")
+_COUNTS_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, COUNTS_IN_PLAN)
 
 
 def _joined(names: Iterable[str]) -> str | None:
@@ -158,16 +160,6 @@ def _contract_cells(
     ]
 
 
-def _overlap_groups(shared: dict[str, set[int]]) -> dict[str, tuple[str, int]]:
-    """For each proposal that shares contracts: its overlap group and whether it is the
-    group's one new contract (1) or merged into it (0)."""
-    grouped: dict[str, tuple[str, int]] = {}
-    for group in overlap_groups({pid: ids for pid, ids in shared.items() if ids}):
-        for pid in group:
-            grouped[pid] = (group[0], 1 if pid == group[0] else 0)
-    return grouped
-
-
 @dataclass
 class _Sheets:
     """The three row sheets being streamed, and what their rows add up to."""
@@ -177,34 +169,20 @@ class _Sheets:
     duplicates: SheetWriter
     figures: SummaryFigures
     representatives: dict[int, int]
-    groups: dict[str, tuple[str, int]]  # only proposals that share contracts
-    shared: set[int]  # contracts in more than one accepted or candidate proposal
+    # The plan's proposals with the member contracts it counts (each contract once),
+    # and for each candidate it leaves out, the planned one it overlaps.
+    planned: dict[str, set[int]]
+    alternative_to: dict[str, str]
     export_id: str
     key_secret: str
     row_figures: bool
-    # Shared contracts already counted in the headline: each real contract counts once.
-    counted: set[int] = field(default_factory=set)
-
-    def stands_alone(self, contract: MemberRow) -> bool:
-        """In the register and not an extra copy of a duplicate set."""
-        stands_for = self.representatives.get(contract.id, contract.id)
-        return contract.in_register and stands_for == contract.id
-
-    def overlap_group(self, proposal: ProposalRow) -> tuple[str | None, int]:
-        if proposal.id in self.groups:
-            return self.groups[proposal.id]
-        if proposal.status in ACTIVE_STATUSES and any(map(self.stands_alone, proposal.members)):
-            return proposal.id, 1  # a group of its own: one new contract
-        return None, 0
 
     def write_members(self, proposal: ProposalRow) -> None:
-        """One Contracts row per member; an extra copy of a duplicate set never counts."""
-        active = proposal.status in ACTIVE_STATUSES
+        """One Contracts row per member; only the plan's contracts count, each once."""
+        counted = self.planned.get(proposal.id, set())
         for contract in proposal.members:
             stands_for = self.representatives.get(contract.id, contract.id)
-            counts = int(active and self.stands_alone(contract) and contract.id not in self.counted)
-            if counts and contract.id in self.shared:
-                self.counted.add(contract.id)
+            counts = int(contract.id in counted)
             cells = _contract_cells(proposal, contract, stands_for, counts)
             self.contracts.append(cells)
             self.figures.add_member(
@@ -217,7 +195,7 @@ class _Sheets:
     def write_proposal(self, proposal: ProposalRow, result: ExportResult) -> str:
         """One Proposals row, after its members are written; returns its review key."""
         row = self.proposals.last_row + 1
-        group, new_contracts = self.overlap_group(proposal)
+        in_plan = int(proposal.id in self.planned)
         key = make_key(proposal.id, proposal.member_hash, self.export_id, self.key_secret)
         self.proposals.append(
             [
@@ -230,8 +208,12 @@ class _Sheets:
                 Formula(f"=COUNTIFS({_MEMBERS_RANGE},{_ID_COLUMN}{row})"),
                 proposal.contracts_before,
                 proposal.contracts_after,
-                group,
-                new_contracts,
+                in_plan,
+                Formula(f"=SUMIFS({_COUNTS_RANGE},{_MEMBERS_RANGE},{_ID_COLUMN}{row})"),
+                Formula(
+                    f"=SUMIFS({_VALUE_RANGE},{_MEMBERS_RANGE},{_ID_COLUMN}{row},{_COUNTS_RANGE},1)"
+                ),
+                self.alternative_to.get(proposal.id),
                 Formula(f"=SUMIFS({_VALUE_RANGE},{_MEMBERS_RANGE},{_ID_COLUMN}{row})"),
                 proposal.earliest_start,
                 _joined(str(f) for f in proposal.flags or []),
@@ -243,9 +225,14 @@ class _Sheets:
                 key,
             ]
         )
-        members, value = self.figures.proposal_totals(proposal.id)
+        members, value, counted, plan_value = self.figures.proposal_totals(proposal.id)
         if self.row_figures:
-            for header, figure in (("Members", members), ("Annual value", value)):
+            for header, figure in (
+                ("Members", members),
+                ("Annual value", value),
+                ("Contracts in plan", counted),
+                ("Value in plan", plan_value),
+            ):
                 result.figures[f"{PROPOSALS_SHEET}!{letter(PROPOSAL_COLUMNS, header)}{row}"] = (
                     figure
                 )
@@ -256,7 +243,8 @@ class _Sheets:
             lead=proposal.lead,
             before=proposal.contracts_before,
             after=proposal.contracts_after,
-            new_contracts=new_contracts,
+            in_plan=in_plan,
+            alternative=int(proposal.id in self.alternative_to),
         )
         return key
 
@@ -365,13 +353,15 @@ def export_workbook(
     # stored by the last detection, looked for again only if the store has changed.
     run_id = current_run(session, show_progress=show_progress)
     representatives = stored_representatives(session, run_id)
-    shared = shared_members(session, statuses, footprint, representatives)
+    # The plan `contracts plan` prints: the Plan sheet, and what the Summary counts.
+    plan = make_plan(session, representatives=lambda _session: representatives)
     export_id = uuid.uuid4().hex
     result = ExportResult(path=path, export_id=export_id, proposals=proposals)
     clock = _ReadingClock(time.perf_counter() - began)
 
     workbook = Workbook(write_only=True)
     summary_ws = workbook.create_sheet(SUMMARY_SHEET)
+    plan_totals = write_plan_sheet(workbook.create_sheet(PLAN_SHEET), plan)
     sheets = _Sheets(
         proposals=SheetWriter(
             workbook.create_sheet(PROPOSALS_SHEET), PROPOSAL_COLUMNS, table_name="Proposals"
@@ -384,8 +374,8 @@ def export_workbook(
         ),
         figures=SummaryFigures(register_contracts=_register_count(session)),
         representatives=representatives,
-        groups=_overlap_groups(shared),
-        shared=set().union(*shared.values()),
+        planned=plan.counted_members(),
+        alternative_to={o.id: o.conflicts_with for o in plan.left_out},
         export_id=export_id,
         key_secret=new_secret(),
         row_figures=row_figures,
@@ -411,8 +401,8 @@ def export_workbook(
         "Proposals with status": ", ".join(sorted(set(statuses or ()))) or "all",
         "Footprint": footprint or "all",
     }
-    result.figures.update(write_summary(summary_ws, sheets.figures, described))
-    result.headline = sheets.figures.headline()
+    result.figures.update(write_summary(summary_ws, sheets.figures, described, plan_totals))
+    result.headline = sheets.figures.headline(plan_totals)
     _save(workbook, path)
     result.seconds["reading"] = clock.seconds
     result.seconds["writing"] = time.perf_counter() - began - clock.seconds

@@ -22,72 +22,81 @@ REVIEWER_NOTES = "Reviewer notes"
 REVIEW_KEY = "Review key"
 DECISIONS = ("Accept", "Reject", "Defer")
 
+PLAN_SHEET = "Plan"
+IN_PLAN = "In plan"
+COUNTS_IN_PLAN = "Counts in plan"
+
+# Widths fit the content, long text wraps: the sheets print legibly on A4 (see
+# ``workbook.style.set_print_settings``), the first column repeated on each page across.
 PROPOSAL_COLUMNS = (
-    Column(PROPOSAL_ID, 16),
-    Column("Rule", 26),
-    Column("Title", 48),
-    Column("Lead commissioner", 32),
-    Column("Associate commissioners", 40),
-    Column("Provider", 36),
-    Column("Members", 10, "formula-count"),
-    Column("Contracts before", 10, "count"),
-    Column("Contracts after", 10, "count"),
-    # Proposals that share a contract cannot both be signed as they stand: a
-    # group of them becomes one contract, as `contracts summary` counts it.
-    Column("Overlap group", 16),
-    Column("New contracts in headline", 12, "count"),
-    Column("Annual value", 18, "formula-money"),
-    Column("Earliest start", 13, "date"),
-    Column("Flags", 30),
-    Column("Reasons", 60),
-    Column("Status", 12),
-    Column("Needs review", 10),
-    Column(DECISION, 12),
-    Column(REVIEWER_NOTES, 40),
+    Column(PROPOSAL_ID, 14),
+    Column("Rule", 16, wrap=True),
+    Column("Title", 36, wrap=True),
+    Column("Lead commissioner", 22, wrap=True),
+    Column("Associate commissioners", 26, wrap=True),
+    Column("Provider", 22, wrap=True),
+    Column("Members", 9, "formula-count"),
+    Column("Contracts before", 9, "count"),
+    Column("Contracts after", 9, "count"),
+    # 1 if `contracts plan` carries the proposal out; proposals that share a
+    # contract are alternatives, and the plan takes at most one of them.
+    Column(IN_PLAN, 7, "count"),
+    Column("Contracts in plan", 9, "formula-count"),
+    Column("Value in plan", 16, "formula-money"),
+    Column("Alternative to", 14),
+    Column("Annual value", 16, "formula-money"),
+    Column("Earliest start", 11, "date"),
+    Column("Flags", 36, wrap=True),
+    Column("Reasons", 44, wrap=True),
+    Column("Status", 11),
+    Column("Needs review", 8),
+    Column(DECISION, 11),
+    Column(REVIEWER_NOTES, 30, wrap=True),
     # proposal ID | hash of its members | export ID: lets review spot a
     # workbook from another database or one exported before the members changed.
     Column(REVIEW_KEY, 30, hidden=True),
 )
 
 CONTRACT_COLUMNS = (
-    Column(PROPOSAL_ID, 16),
-    Column("Proposal status", 12),
-    Column("Contract ID", 10, "count"),
-    Column("Reference", 16),
-    Column("Source register", 24),
-    Column("Title", 48),
-    Column("Commissioner", 32),
-    Column("Associate commissioners", 32),
-    Column("Provider", 36),
-    Column("Service category", 20),
-    Column("Contract form", 22),
-    Column("Start date", 12, "date"),
-    Column("End date", 12, "date"),
-    Column("Annual value", 18, "money"),
-    Column("Total value", 18, "money"),
-    Column("Counted as contract", 12, "count"),
-    Column("Counts in headline", 10, "count"),
-    Column("Source file", 30),
-    Column("Source sheet", 16),
-    Column("Source row", 10, "count"),
+    Column(PROPOSAL_ID, 14),
+    Column("Proposal status", 11),
+    Column("Contract ID", 9, "count"),
+    Column("Reference", 15, wrap=True),
+    Column("Source register", 20, wrap=True),
+    Column("Title", 32, wrap=True),
+    Column("Commissioner", 22, wrap=True),
+    Column("Associate commissioners", 22, wrap=True),
+    Column("Provider", 22, wrap=True),
+    Column("Service category", 14, wrap=True),
+    Column("Contract form", 16, wrap=True),
+    Column("Start date", 11, "date"),
+    Column("End date", 11, "date"),
+    Column("Annual value", 16, "money"),
+    Column("Total value", 16, "money"),
+    Column("Counted as contract", 10, "count"),
+    # 1 for each contract of a proposal the plan carries out: every contract once.
+    Column(COUNTS_IN_PLAN, 8, "count"),
+    Column("Source file", 24, wrap=True),
+    Column("Source sheet", 12, wrap=True),
+    Column("Source row", 8, "count"),
 )
 
 DUPLICATE_COLUMNS = (
-    Column("Duplicate set", 16),
-    Column("Score", 8, "score"),
-    Column("Weak link", 10),
-    Column("Reasons", 50),
-    Column("Contract ID", 10, "count"),
-    Column("Reference", 16),
-    Column("Source register", 24),
-    Column("Title", 48),
-    Column("Commissioner", 32),
-    Column("Provider", 36),
-    Column("Start date", 12, "date"),
-    Column("End date", 12, "date"),
-    Column("Annual value", 18, "money"),
-    Column("Counted as contract", 12, "count"),
-    Column("Extra copy", 10, "count"),
+    Column("Duplicate set", 13),
+    Column("Score", 7, "score"),
+    Column("Weak link", 7),
+    Column("Reasons", 36, wrap=True),
+    Column("Contract ID", 9, "count"),
+    Column("Reference", 15, wrap=True),
+    Column("Source register", 20, wrap=True),
+    Column("Title", 32, wrap=True),
+    Column("Commissioner", 22, wrap=True),
+    Column("Provider", 22, wrap=True),
+    Column("Start date", 11, "date"),
+    Column("End date", 11, "date"),
+    Column("Annual value", 16, "money"),
+    Column("Counted as contract", 10, "count"),
+    Column("Extra copy", 7, "count"),
 )
 
 

@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
 
 from contracts.proposals.plan import Plan, PlannedMember, PlannedProposal, needs
 from contracts.workbook.style import (
-    COUNT_FORMAT,
     DATE_FORMAT,
     HEADER_FONT,
     Column,
@@ -29,16 +29,15 @@ from contracts.workbook.style import (
     text_cell,
 )
 
-PLAN_SHEET = "Plan"
 PLAN_COLUMNS = (
     Column("Step", 6, "count"),
     Column("Proposal ID", 14),
-    Column("New contract", 32, wrap=True),
+    Column("New contract", 30, wrap=True),
     Column("Lead commissioner", 22, wrap=True),
     Column("Go-live", 11, "date"),
     Column("Contract ID", 9, "count"),
-    Column("Reference", 15, wrap=True),
-    Column("Contract title", 28, wrap=True),
+    Column("Reference", 14, wrap=True),
+    Column("Contract title", 26, wrap=True),
     Column("Start date", 11, "date"),
     Column("End date", 11, "date"),
     Column("Months to go-live", 9, "count"),
@@ -69,7 +68,7 @@ def _member_row(step: int, proposal: PlannedProposal, member: PlannedMember) -> 
         proposal.go_live,
         member.id,
         member.reference,
-        None,  # the member's title is filled in by the caller, which has it
+        member.title,
         member.start_date,
         member.end_date,
         member.extension.months,
@@ -78,21 +77,13 @@ def _member_row(step: int, proposal: PlannedProposal, member: PlannedMember) -> 
     ]
 
 
-def write_plan_sheet(
-    ws: WriteOnlyWorksheet, plan: Plan, titles: dict[int, str] | None = None
-) -> PlanSheetTotals:
-    """Write the Plan sheet: one row per member of each planned proposal, then the chart.
-
-    ``titles`` gives member contracts' titles by ID (the plan itself does not carry them).
-    """
+def write_plan_sheet(ws: WriteOnlyWorksheet, plan: Plan) -> PlanSheetTotals:
+    """Write the Plan sheet: one row per member of each planned proposal, then the chart."""
     writer = SheetWriter(ws, PLAN_COLUMNS, table_name="Plan")
     totals = PlanSheetTotals(steps=len(plan.proposals))
-    title_at = [c.header for c in PLAN_COLUMNS].index("Contract title")
     for step, proposal in enumerate(plan.proposals, 1):
         for member in proposal.members:
-            row = _member_row(step, proposal, member)
-            row[title_at] = (titles or {}).get(member.id)
-            writer.append(row)
+            writer.append(_member_row(step, proposal, member))
             totals.contracts += 1
             if member.annual_value is None:
                 totals.unknown_values += 1
@@ -177,6 +168,7 @@ def _gantt(ws: WriteOnlyWorksheet, plan: Plan, table_last_row: int) -> None:
     chart.y_axis.majorUnit = 365
     chart.y_axis.majorGridlines = None
     chart.legend.position = "b"
+    chart.legend.legendEntry = [LegendEntry(idx=0, delete=True)]  # the invisible offset
     chart.width = 26
     chart.height = 4 + 0.55 * (last - header_row)
     ws.add_chart(chart, f"A{last + 3}")
@@ -192,6 +184,3 @@ def _date(ws: WriteOnlyWorksheet, day: dt.date) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=day)
     cell.number_format = DATE_FORMAT
     return cell
-
-
-__all__ = ["COUNT_FORMAT", "PLAN_COLUMNS", "PLAN_SHEET", "PlanSheetTotals", "write_plan_sheet"]

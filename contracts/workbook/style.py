@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
@@ -33,6 +33,10 @@ TABLE_STYLE = "TableStyleMedium2"
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# Long text wraps inside its column and sits at the top of the row, so printed
+# rows keep their figures beside their labels.
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 # Excel's limit on the characters in one cell.
 MAX_CELL_TEXT = 32767
 
@@ -48,6 +52,7 @@ class Column:
     # text, money, date, count (a plain whole number), score, formula-money, formula-count
     kind: str = "text"
     hidden: bool = False
+    wrap: bool = False  # long text: wrapped within the width rather than cut off
 
     @property
     def number_format(self) -> str | None:
@@ -106,7 +111,9 @@ class SheetWriter:
             dimension.width = column.width
             dimension.hidden = column.hidden
         self.ws.freeze_panes = "B2"
-        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        # The page fit goes in the sheet's properties, which are written first too.
+        width = sum(c.width for c in self.columns if not c.hidden)
+        set_print_settings(self.ws, header_rows="1:1", width=width)
 
     def _append_header(self) -> None:
         header = []
@@ -114,15 +121,18 @@ class SheetWriter:
             cell = text_cell(self.ws, column.header)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
+            cell.alignment = WRAP  # a header wider than its column wraps, never cut
             header.append(cell)
         self.ws.append(header)
 
-    def _styled(self, value: Any, number_format: str) -> WriteOnlyCell:
-        prototype = self._prototypes.get(number_format)
+    def _styled(self, value: Any, number_format: str, *, wrap: bool = False) -> WriteOnlyCell:
+        key = f"{number_format}|{wrap}"
+        prototype = self._prototypes.get(key)
         if prototype is None:
             prototype = WriteOnlyCell(self.ws)
             prototype.number_format = number_format
-            self._prototypes[number_format] = prototype
+            prototype.alignment = WRAP if wrap else TOP
+            self._prototypes[key] = prototype
         cell = WriteOnlyCell(self.ws, value=value)
         cell._style = prototype._style.__copy__()
         return cell
@@ -137,7 +147,11 @@ class SheetWriter:
             # openpyxl only reads a leading "=" as a formula; anything else is
             # already written as an inline string, which is never evaluated.
             if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
-                return text_cell(self.ws, value)
+                cell = text_cell(self.ws, value)
+                cell.alignment = WRAP if column.wrap else TOP
+                return cell
+            if column.wrap:
+                return self._styled(value[:MAX_CELL_TEXT], "General", wrap=True)
             return value[:MAX_CELL_TEXT]
         if isinstance(value, Decimal | dt.date) or column.number_format:
             return self._styled(value, column.number_format or "General")
@@ -152,7 +166,7 @@ class SheetWriter:
         return self.rows_written + 1
 
     def finish(self) -> None:
-        """Table style with filters, repeated header rows, landscape, fit to width."""
+        """Table style with filters (the print settings were set with the layout)."""
         last_column = get_column_letter(len(self.columns))
         ref = f"A1:{last_column}{max(self.last_row, 2)}"
         if self.rows_written:
@@ -170,13 +184,41 @@ class SheetWriter:
                 self.ws.add_table(table)
         else:
             self.ws.auto_filter.ref = ref
-        set_print_settings(self.ws, header_rows="1:1")
 
 
-def set_print_settings(ws: WriteOnlyWorksheet, *, header_rows: str | None) -> None:
+# Printing on A4 landscape: about 140 characters of 11-point text fit across at 100%.
+# Below 70% the text is too small to read, so a wider sheet prints across several
+# pages (its first column repeated) rather than shrunk to one page wide.
+PAGE_CHARACTERS = 140
+READABLE_SCALE = 0.7
+
+
+def set_print_settings(
+    ws: WriteOnlyWorksheet,
+    *,
+    header_rows: str | None,
+    width: float | None = None,
+    title_columns: str | None = "A:A",
+) -> None:
+    """A4 landscape, header rows repeated, fit to one page wide while still readable.
+
+    ``width`` is the sheet's printed width in characters (its visible columns).
+    Call it before the first row: write-only sheets write the page fit first.
+    """
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    fits = width is None or width <= PAGE_CHARACTERS / READABLE_SCALE
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fits)
+    if fits:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        ws.page_setup.scale = round(READABLE_SCALE * 100)
+        if title_columns:
+            ws.print_title_cols = title_columns
     if header_rows:
         ws.print_title_rows = header_rows
+    ws.oddFooter.center.text = "&A, page &P of &N"

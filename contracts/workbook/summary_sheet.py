@@ -17,19 +17,24 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 
 from contracts.store.models import ProposalStatus
 from contracts.workbook.layout import (
     CONTRACT_COLUMNS,
     CONTRACTS_SHEET,
+    COUNTS_IN_PLAN,
     DUPLICATE_COLUMNS,
     DUPLICATES_SHEET,
+    IN_PLAN,
+    PLAN_SHEET,
     PROPOSAL_COLUMNS,
     PROPOSALS_SHEET,
     SUMMARY_SHEET,
     letter,
     whole_column,
 )
+from contracts.workbook.plan_sheet import PLAN_COLUMNS, PlanSheetTotals
 from contracts.workbook.style import (
     COUNT_FORMAT,
     GBP_FORMAT,
@@ -47,12 +52,13 @@ _CRITERIA_SPECIAL = set("*?~<>=")
 
 @dataclass
 class _Group:
-    count: int = 0
+    count: int = 0  # proposals (tables) or member rows (by commissioner)
     value: Decimal = Decimal(0)
-    counted: int = 0
-    before: int = 0
-    after: int = 0
-    led: int = 0
+    in_plan: int = 0  # proposals the plan carries out
+    counted: int = 0  # contracts the plan replaces, each once
+    plan_value: Decimal = Decimal(0)  # their annual value
+    alternatives: int = 0  # proposals left out, each overlapping a planned one
+    led: int = 0  # planned proposals led (by commissioner)
 
 
 @dataclass
@@ -69,7 +75,8 @@ class SummaryFigures:
     by_status: dict[str, _Group] = field(default_factory=lambda: defaultdict(_Group))
     counted: int = 0
     value_covered: Decimal = Decimal(0)
-    replaced_by: int = 0
+    in_plan: int = 0
+    alternatives: int = 0
 
     def add_member(
         self, proposal_id: str, *, commissioner: str, annual_value: Decimal | None, counts: int
@@ -79,17 +86,21 @@ class SummaryFigures:
         proposal = self.by_proposal[proposal_id]
         proposal.count += 1
         proposal.value += value
+        proposal.counted += counts
+        if counts:
+            proposal.plan_value += value
         group = self.by_commissioner[commissioner]
         group.count += 1
-        group.value += value
         group.counted += counts
         self.counted += counts
         if counts:
+            group.plan_value += value
             self.value_covered += value
 
-    def proposal_totals(self, proposal_id: str) -> tuple[int, Decimal]:
+    def proposal_totals(self, proposal_id: str) -> tuple[int, Decimal, int, Decimal]:
+        """Member rows, their value, and the contracts (and value) the plan counts."""
         group = self.by_proposal.get(proposal_id, _Group())
-        return group.count, group.value
+        return group.count, group.value, group.counted, group.plan_value
 
     def add_proposal(
         self,
@@ -100,32 +111,36 @@ class SummaryFigures:
         lead: str | None,
         before: int,
         after: int,
-        new_contracts: int,
+        in_plan: int,
+        alternative: int,
     ) -> None:
         self.proposal_rows += 1
         # Its rows are all written by now: drop its tally, so memory stays flat.
-        _, value = self.proposal_totals(proposal_id)
-        self.by_proposal.pop(proposal_id, None)
+        members = self.by_proposal.pop(proposal_id, _Group())
         for group in (self.by_rule[rule], self.by_status[status]):
             group.count += 1
-            group.before += before
-            group.after += after
-            group.value += value
+            group.in_plan += in_plan
+            group.counted += members.counted
+            group.plan_value += members.plan_value
+            group.alternatives += alternative
         if lead is not None:
-            self.by_commissioner[lead].led += 1
-        self.replaced_by += new_contracts
+            self.by_commissioner[lead].led += in_plan
+        self.in_plan += in_plan
+        self.alternatives += alternative
 
-    def headline(self) -> dict[str, Decimal | int]:
+    def headline(self, plan: PlanSheetTotals | None = None) -> dict[str, Decimal | int]:
         distinct = self.register_contracts - self.extra_copies
+        plan = plan or PlanSheetTotals()
         return {
             "register_contracts": self.register_contracts,
             "extra_copies": self.extra_copies,
             "contracts_counted_once": distinct,
-            "contracts_covered": self.counted,
-            "replaced_by": self.replaced_by,
-            "contracts_after": distinct - self.counted + self.replaced_by,
-            "value_covered": self.value_covered,
+            "contracts_covered": plan.contracts,
+            "replaced_by": plan.steps,
+            "contracts_after": distinct - plan.contracts + plan.steps,
+            "value_covered": plan.annual_value,
             "proposals": self.proposal_rows,
+            "alternatives": self.alternatives,
         }
 
 
@@ -216,9 +231,9 @@ def _bounded(sheet: str, columns: tuple[Column, ...], header: str, last_row: int
     return f"{sheet}!${col}$2:${col}${max(last_row, 2)}"
 
 
-def _headline(out: _SummaryWriter, figures: SummaryFigures) -> None:
-    expected = figures.headline()
-    out.header(["Headline", "Figure", "How it is worked out"])
+def _headline(out: _SummaryWriter, figures: SummaryFigures, plan: PlanSheetTotals) -> None:
+    expected = figures.headline(plan)
+    out.header(["The plan, each contract counted once", "Figure", "How it is counted"])
     register = out.append(
         [
             text_cell(out.ws, "Contracts in the register"),
@@ -227,45 +242,63 @@ def _headline(out: _SummaryWriter, figures: SummaryFigures) -> None:
         ]
     )
     extra_range = whole_column(DUPLICATES_SHEET, DUPLICATE_COLUMNS, "Extra copy")
-    counts_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Counts in headline")
-    value_range = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
+    plan_ids = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Contract ID")
+    plan_steps = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Step")
+    plan_values = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Annual value")
     id_range = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Proposal ID")
+    alternatives = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Alternative to")
     copies = out.formula_row(
         "Copies of a contract recorded more than once",
         [(f"=SUM({extra_range})", expected["extra_copies"], COUNT_FORMAT)],
         "the Extra copy column of Duplicates",
     )
     distinct = out.formula_row(
-        "Contracts, each duplicate counted once",
+        "Contracts, each duplicate counted once (before the plan)",
         [(f"=B{register}-B{copies}", expected["contracts_counted_once"], COUNT_FORMAT)],
         "contracts in the register less the extra copies",
     )
     covered = out.formula_row(
-        "Contracts in accepted or candidate proposals",
-        [(f"=SUM({counts_range})", expected["contracts_covered"], COUNT_FORMAT)],
-        "the Counts in headline column of Contracts: each contract once, "
-        "however many proposals or copies it is in",
+        "Contracts the plan replaces",
+        [(f"=COUNT({plan_ids})", expected["contracts_covered"], COUNT_FORMAT)],
+        "rows of the Plan sheet: no contract is in two planned proposals",
     )
-    new_range = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "New contracts in headline")
     replaced = out.formula_row(
-        "Single contracts that would replace them",
-        [(f"=SUM({new_range})", expected["replaced_by"], COUNT_FORMAT)],
-        "one per group of accepted or candidate proposals that share contracts "
-        "(the Overlap group column of Proposals)",
+        "New contracts the plan forms",
+        [(f"=MAX({plan_steps})", expected["replaced_by"], COUNT_FORMAT)],
+        "the last Step on the Plan sheet: one new contract per step",
     )
     out.formula_row(
-        "Contracts after all accepted and candidate proposals",
+        "Contracts after the plan",
         [(f"=B{distinct}-B{covered}+B{replaced}", expected["contracts_after"], COUNT_FORMAT)],
+        "before, less the contracts replaced, plus the new ones",
     )
     out.formula_row(
-        "Annual value covered by accepted and candidate proposals",
-        [(f"=SUMIFS({value_range},{counts_range},1)", expected["value_covered"], GBP_FORMAT)],
-        "annual values of the contracts counted above (unknown values count as nothing)",
+        "Annual value the plan covers",
+        [(f"=SUM({plan_values})", expected["value_covered"], GBP_FORMAT)],
+        "known annual values on the Plan sheet"
+        + (f" ({plan.unknown_values} unknown, counted as nothing)" if plan.unknown_values else ""),
     )
     out.formula_row(
         "Proposals in this workbook",
         [(f"=COUNTA({id_range})-1", expected["proposals"], COUNT_FORMAT)],
+        "rows of the Proposals sheet",
     )
+    out.formula_row(
+        "Alternatives left out of the plan",
+        [(f"=COUNTA({alternatives})-1", expected["alternatives"], COUNT_FORMAT)],
+        "candidates sharing a contract with a planned one: not added to any figure",
+    )
+
+
+def _alternatives(criteria_header: str, cell: str, last_row: int, exact: bool) -> str:
+    """Proposals of one rule or status that the plan leaves out as alternatives."""
+    if not exact:
+        criteria = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, criteria_header)
+        others = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Alternative to")
+        return f'=COUNTIFS({criteria},{cell},{others},"<>")'
+    criteria = _bounded(PROPOSALS_SHEET, PROPOSAL_COLUMNS, criteria_header, last_row)
+    others = _bounded(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Alternative to", last_row)
+    return f"=SUMPRODUCT(EXACT({criteria},{cell})*(LEN({others})>0))"
 
 
 def _proposal_table(
@@ -276,8 +309,18 @@ def _proposal_table(
     names: list[str],
     last_row: int,
 ) -> tuple[int, int, int] | None:
-    """Proposals, contracts before/after and value per rule or status, with a total."""
-    header = out.header([title, "Proposals", "Contracts before", "Contracts after", "Annual value"])
+    """Proposals per rule or status: how many the plan carries out, the contracts and value
+    it counts (each contract once), and how many are left out as alternatives."""
+    header = out.header(
+        [
+            title,
+            "Proposals",
+            "In the plan",
+            "Contracts the plan replaces",
+            "Annual value in the plan",
+            "Alternatives left out",
+        ]
+    )
     safe = _criteria_safe(names)
     for name in names:
         row = out.row + 1
@@ -299,9 +342,14 @@ def _proposal_table(
             name,
             [
                 (tally(None), group.count, COUNT_FORMAT),
-                (tally("Contracts before"), group.before, COUNT_FORMAT),
-                (tally("Contracts after"), group.after, COUNT_FORMAT),
-                (tally("Annual value"), group.value, GBP_FORMAT),
+                (tally(IN_PLAN), group.in_plan, COUNT_FORMAT),
+                (tally("Contracts in plan"), group.counted, COUNT_FORMAT),
+                (tally("Value in plan"), group.plan_value, GBP_FORMAT),
+                (
+                    _alternatives(criteria_header, cell, last_row, name not in safe),
+                    group.alternatives,
+                    COUNT_FORMAT,
+                ),
             ],
         )
     if not names:
@@ -312,9 +360,14 @@ def _proposal_table(
         "Total",
         [
             (f"=SUM(B{first}:B{last})", sum(g.count for g in totals), COUNT_FORMAT),
-            (f"=SUM(C{first}:C{last})", sum(g.before for g in totals), COUNT_FORMAT),
-            (f"=SUM(D{first}:D{last})", sum(g.after for g in totals), COUNT_FORMAT),
-            (f"=SUM(E{first}:E{last})", sum((g.value for g in totals), Decimal(0)), GBP_FORMAT),
+            (f"=SUM(C{first}:C{last})", sum(g.in_plan for g in totals), COUNT_FORMAT),
+            (f"=SUM(D{first}:D{last})", sum(g.counted for g in totals), COUNT_FORMAT),
+            (
+                f"=SUM(E{first}:E{last})",
+                sum((g.plan_value for g in totals), Decimal(0)),
+                GBP_FORMAT,
+            ),
+            (f"=SUM(F{first}:F{last})", sum(g.alternatives for g in totals), COUNT_FORMAT),
         ],
     )
     return header, first, last
@@ -323,21 +376,21 @@ def _proposal_table(
 def _by_commissioner(out: _SummaryWriter, figures: SummaryFigures) -> None:
     header = out.header(
         [
-            "By commissioner of the member contracts",
-            "Member contracts",
-            "Annual value",
-            "Counted in headline",
-            "Proposals led",
+            "The plan by commissioner of the contracts",
+            "Contracts the plan replaces",
+            "Annual value in the plan",
+            "New contracts it leads",
         ]
     )
     names = sorted(figures.by_commissioner)
     safe = _criteria_safe(names)
+    counts = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, COUNTS_IN_PLAN)
     for name in names:
         row = out.row + 1
         group = figures.by_commissioner[name]
         exact = name not in safe
 
-        def contracts(value_header: str | None, row: int = row, exact: bool = exact) -> str:
+        def contracts(value_header: str, row: int = row, exact: bool = exact) -> str:
             return _tally(
                 CONTRACTS_SHEET,
                 CONTRACT_COLUMNS,
@@ -348,20 +401,27 @@ def _by_commissioner(out: _SummaryWriter, figures: SummaryFigures) -> None:
                 exact=exact,
             )
 
+        if exact:
+            bounded = _bounded(
+                CONTRACTS_SHEET, CONTRACT_COLUMNS, COUNTS_IN_PLAN, figures.contract_rows + 1
+            )
+            value = contracts("Annual value")[:-1] + f"*{bounded})"
+        else:
+            value = contracts("Annual value")[:-1] + f",{counts},1)"
         led = _tally(
             PROPOSALS_SHEET,
             PROPOSAL_COLUMNS,
             "Lead commissioner",
             f"$A{row}",
+            value_header=IN_PLAN,
             last_row=figures.proposal_rows + 1,
             exact=exact,
         )
         out.formula_row(
             name,
             [
-                (contracts(None), group.count, COUNT_FORMAT),
-                (contracts("Annual value"), group.value, GBP_FORMAT),
-                (contracts("Counts in headline"), group.counted, COUNT_FORMAT),
+                (contracts(COUNTS_IN_PLAN), group.counted, COUNT_FORMAT),
+                (value, group.plan_value, GBP_FORMAT),
                 (led, group.led, COUNT_FORMAT),
             ],
         )
@@ -371,20 +431,23 @@ def _by_commissioner(out: _SummaryWriter, figures: SummaryFigures) -> None:
         out.formula_row(
             "Total",
             [
-                (f"=SUM(B{first}:B{last})", sum(g.count for g in groups), COUNT_FORMAT),
-                (f"=SUM(C{first}:C{last})", sum((g.value for g in groups), Decimal(0)), GBP_FORMAT),
-                (f"=SUM(D{first}:D{last})", sum(g.counted for g in groups), COUNT_FORMAT),
-                (f"=SUM(E{first}:E{last})", sum(g.led for g in groups), COUNT_FORMAT),
+                (f"=SUM(B{first}:B{last})", sum(g.counted for g in groups), COUNT_FORMAT),
+                (
+                    f"=SUM(C{first}:C{last})",
+                    sum((g.plan_value for g in groups), Decimal(0)),
+                    GBP_FORMAT,
+                ),
+                (f"=SUM(D{first}:D{last})", sum(g.led for g in groups), COUNT_FORMAT),
             ],
         )
 
 
-def _chart(ws: WriteOnlyWorksheet, header: int, first: int, last: int) -> None:
-    """Contracts before and after, by rule: the message of the workbook at a glance."""
+def _chart(ws: WriteOnlyWorksheet, header: int, first: int, last: int, anchor: int) -> None:
+    """The plan by rule: new contracts formed and contracts they replace."""
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
-    chart.title = "Contracts before and after, by rule"
+    chart.title = "The plan by rule: new contracts and the contracts they replace"
     chart.y_axis.title = "Contracts"
     chart.x_axis.title = "Rule"
     # openpyxl 3.1 hides both axes unless told otherwise.
@@ -393,30 +456,38 @@ def _chart(ws: WriteOnlyWorksheet, header: int, first: int, last: int) -> None:
     data = Reference(ws, min_col=3, max_col=4, min_row=header, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.width = 18
-    chart.height = 9
-    ws.add_chart(chart, "H4")
+    chart.width = 24
+    chart.height = 10
+    chart.legend.position = "b"
+    ws.add_chart(chart, f"A{anchor}")
 
 
 def write_summary(
-    ws: WriteOnlyWorksheet, figures: SummaryFigures, described: dict[str, str]
+    ws: WriteOnlyWorksheet,
+    figures: SummaryFigures,
+    described: dict[str, str],
+    plan: PlanSheetTotals | None = None,
 ) -> dict[str, Decimal | int]:
     """Write the Summary sheet; returns each formula cell with the value it must show."""
-    for col, width in zip("ABCDE", (56, 16, 16, 16, 20), strict=True):
+    plan = plan or PlanSheetTotals()
+    for col, width in zip("ABCDEF", (46, 14, 14, 14, 18, 14), strict=True):
         ws.column_dimensions[col].width = width
+    # One or two A4 pages: fit the columns to the page width (they are readable at it).
+    set_print_settings(ws, header_rows=None, width=sum((46, 14, 14, 14, 18, 14)))
     out = _SummaryWriter(ws)
-    title = text_cell(ws, "Consolidation proposals for finance review")
+    title = text_cell(ws, "Consolidation plan for finance review")
     title.font = TITLE_FONT
     out.append([title])
     for label, value in described.items():
         out.append([text_cell(ws, label), text_cell(ws, value)])
     out.append([])
-    _headline(out, figures)
+    _headline(out, figures, plan)
     out.append([])
     statuses = [s.value for s in ProposalStatus]
     _proposal_table(
         out, "Proposals by status", "Status", figures.by_status, statuses, figures.proposal_rows + 1
     )
+    out.append([text_cell(ws, NOTE)])
     out.append([])
     rules = _proposal_table(
         out,
@@ -429,6 +500,14 @@ def write_summary(
     out.append([])
     _by_commissioner(out, figures)
     if rules:
-        _chart(ws, *rules)
-    set_print_settings(ws, header_rows=None)
+        # The chart starts a page of its own, so it is never split.
+        ws.row_breaks.append(Break(id=out.row))
+        out.append([])
+        _chart(ws, *rules, anchor=out.row + 1)
     return out.figures
+
+
+NOTE = (
+    "Each contract is counted once: in the plan, or not at all. Alternatives overlap a "
+    "planned proposal and add to no figure."
+)

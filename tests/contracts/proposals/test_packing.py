@@ -127,7 +127,7 @@ def instances(draw: st.DrawFn, max_options: int = 9) -> list[Option]:
     for n in range(count):
         contracts = draw(st.sets(st.integers(0, 11), min_size=1, max_size=5))
         # 2**49 pence pushes the solver onto its two-stage path (no folded weight).
-        pence = draw(st.sampled_from([0, 1, 100, 100, 250, 10**12, 2**49]))
+        pence = draw(st.sampled_from([-5, 0, 1, 100, 100, 250, 10**12, 2**49]))
         status = draw(st.sampled_from(STATUSES))
         if status == ACCEPTED:
             if contracts & taken:
@@ -149,7 +149,7 @@ def brute_force(options: list[Option], objective: Objective) -> tuple[str, ...]:
         if len(seen) != len(set(seen)):
             continue
         removes = sum(o.removes for o in chosen)
-        value = sum(o.annual_value for o in chosen)
+        value = sum(max(o.annual_value, 0) for o in chosen)
         levels = (removes, value) if objective == Objective.CONTRACTS else (value, removes)
         key = (*levels, *mask)  # True > False: the earliest IDs win a tie
         if best is None or key > best[0]:

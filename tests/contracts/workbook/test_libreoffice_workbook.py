@@ -114,7 +114,7 @@ def test_libreoffice_recalculates_every_figure_to_the_penny(
     values = load_workbook(converted, data_only=True)
     formulas = load_workbook(converted)
     try:
-        assert values.sheetnames == ["Summary", "Proposals", "Contracts", "Duplicates"]
+        assert values.sheetnames == ["Summary", "Plan", "Proposals", "Contracts", "Duplicates"]
         assert result.figures, "the export wrote no formulas"
         for address, expected in result.figures.items():
             sheet, cell = address.split("!")

@@ -110,7 +110,7 @@ def test_round_trip_applies_audits_and_is_stable(session: Session, tmp_path: Pat
     # (a deferred proposal no longer counts towards the headline).
     for new, old in zip(_proposal_cells(second), _proposal_cells(first), strict=True):
         changed = {k for k in new if new[k] != old[k]}
-        assert changed <= {"Status", "Overlap group", "New contracts in headline"}
+        assert changed <= {"Status", "In plan", "Alternative to"}
         assert new["Decision"] == {"accepted": "Accept", "deferred": "Defer"}.get(new["Status"])
     third = export_workbook(session, tmp_path / "third.xlsx").path
     assert _proposal_cells(third) == _proposal_cells(second)

@@ -152,6 +152,10 @@ def sheet_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
 _RANGE = r"(?:(\w+)!)?\$?([A-Z]+)\$?(\d*):\$?([A-Z]+)\$?(\d*)"
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 class _Formula(str):
     """A cell openpyxl read as a formula (text that merely starts with "=" is not)."""
 
@@ -202,6 +206,11 @@ class FormulaEvaluator:
         parts = [a.strip() for a in re.split(r",(?![^(]*\))", args)]
         if name == "SUM":
             return sum((self._number(v) for v in self._values(sheet, parts[0])), Decimal(0))
+        if name == "COUNT":
+            return Decimal(sum(1 for v in self._values(sheet, parts[0]) if _is_number(v)))
+        if name == "MAX":
+            numbers = [self._number(v) for v in self._values(sheet, parts[0]) if _is_number(v)]
+            return max(numbers, default=Decimal(0))
         if name == "COUNTA":
             return Decimal(sum(1 for v in self._values(sheet, parts[0]) if v not in (None, "")))
         if name in ("COUNTIFS", "SUMIFS"):
@@ -209,12 +218,15 @@ class FormulaEvaluator:
             pairs = parts[1:] if name == "SUMIFS" else parts
             keep = None
             for i in range(0, len(pairs), 2):
-                wanted = self._criterion(sheet, pairs[i + 1])
                 column = self._values(sheet, pairs[i])
-                hits = [
-                    str(v).casefold() == str(wanted).casefold() if v is not None else False
-                    for v in column
-                ]
+                if pairs[i + 1] == '"<>"':  # not empty
+                    hits = [v not in (None, "") for v in column]
+                else:
+                    wanted = self._criterion(sheet, pairs[i + 1])
+                    hits = [
+                        str(v).casefold() == str(wanted).casefold() if v is not None else False
+                        for v in column
+                    ]
                 keep = hits if keep is None else [a and b for a, b in zip(keep, hits, strict=False)]
             assert keep is not None
             if values is None:
@@ -227,9 +239,20 @@ class FormulaEvaluator:
             assert exact, args
             column = self._values(sheet, exact.group(2))
             wanted = self._criterion(sheet, exact.group(3))
-            weights = self._values(sheet, exact.group(4)) if exact.group(4) else [1] * len(column)
+            weights = [Decimal(1)] * len(column)
+            for factor in re.split(r"\*(?![^(]*\))", exact.group(4) or ""):
+                if not factor:
+                    continue
+                nonblank = re.fullmatch(r"\(LEN\((.+)\)>0\)", factor)
+                if nonblank:
+                    flags = [
+                        Decimal(v not in (None, "")) for v in self._values(sheet, nonblank.group(1))
+                    ]
+                else:
+                    flags = [self._number(v) for v in self._values(sheet, factor)]
+                weights = [w * f for w, f in zip(weights, flags, strict=True)]
             return sum(
-                (self._number(w) for v, w in zip(column, weights, strict=True) if v == wanted),
+                (w for v, w in zip(column, weights, strict=True) if v == wanted),
                 Decimal(0),
             )
         raise AssertionError(f"unexpected function {name}")
@@ -243,7 +266,8 @@ class FormulaEvaluator:
     def evaluate(self, sheet: str, formula: str) -> Decimal:
         total = Decimal(0)
         for sign, term in re.findall(
-            r"([+-]?)((?:\w+\((?:[^()]|\([^()]*\))*\))|\$?[A-Z]+\$?\d+|\d+)", formula[1:]
+            r"([+-]?)((?:\w+\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))|\$?[A-Z]+\$?\d+|\d+)",
+            formula[1:],
         ):
             if "(" in term:
                 part = self._call(sheet, term)
