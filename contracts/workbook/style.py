@@ -41,6 +41,28 @@ TOP = Alignment(vertical="top")
 MAX_CELL_TEXT = 32767
 
 
+LINE_HEIGHT = 15  # points: one line of 11-point text
+# A row is never taller than this on paper; longer text (a proposal's reasons) is whole
+# in the cell, and printed up to here.
+MAX_LINES = 8
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide.
+
+    Spreadsheet applications do not re-measure rows when they open a file (LibreOffice
+    leaves written rows at one line), so wrapped rows get their height written out.
+    """
+    per_line = max(width * 1.2, 1)  # text averages narrower than "0", the width's unit
+    return sum(max(-(-len(part) // int(per_line)), 1) for part in text.split("\n"))
+
+
+def set_height(ws: WriteOnlyWorksheet, row: int, lines: int) -> None:
+    """Give ``row`` room for ``lines`` lines of text (before it is appended)."""
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * min(lines, MAX_LINES)
+
+
 class Formula(str):
     """One of the tool's own formulas ("=SUMIFS(...)"): the only text written as a formula."""
 
@@ -116,6 +138,7 @@ class SheetWriter:
         set_print_settings(self.ws, header_rows="1:1", width=width)
 
     def _append_header(self) -> None:
+        set_height(self.ws, 1, max(lines_needed(c.header, c.width) for c in self.columns))
         header = []
         for column in self.columns:
             cell = text_cell(self.ws, column.header)
@@ -150,16 +173,26 @@ class SheetWriter:
                 cell = text_cell(self.ws, value)
                 cell.alignment = WRAP if column.wrap else TOP
                 return cell
-            if column.wrap:
-                return self._styled(value[:MAX_CELL_TEXT], "General", wrap=True)
-            return value[:MAX_CELL_TEXT]
+            return self._styled(value[:MAX_CELL_TEXT], "General", wrap=column.wrap)
         if isinstance(value, Decimal | dt.date) or column.number_format:
             return self._styled(value, column.number_format or "General")
         return value
 
     def append(self, values: Sequence[Any]) -> None:
+        row = self.last_row + 1
+        lines = max(
+            (
+                lines_needed(v, c.width)
+                for v, c in zip(values, self.columns, strict=True)
+                if c.wrap and isinstance(v, str) and not c.hidden
+            ),
+            default=1,
+        )
+        set_height(self.ws, row, lines)
         self.ws.append([self.cell(v, c) for v, c in zip(values, self.columns, strict=True)])
         self.rows_written += 1
+        # Written out with the row: forget it, so memory stays flat on large sheets.
+        self.ws.row_dimensions.pop(row, None)
 
     @property
     def last_row(self) -> int:
@@ -199,6 +232,7 @@ def set_print_settings(
     header_rows: str | None,
     width: float | None = None,
     title_columns: str | None = "A:A",
+    pages_tall: int = 0,
 ) -> None:
     """A4 landscape, header rows repeated, fit to one page wide while still readable.
 
@@ -214,11 +248,11 @@ def set_print_settings(
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fits)
     if fits:
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = pages_tall  # 0: as many pages as the rows need
     else:
         ws.page_setup.scale = round(READABLE_SCALE * 100)
         if title_columns:
             ws.print_title_cols = title_columns
     if header_rows:
         ws.print_title_rows = header_rows
-    ws.oddFooter.center.text = "&A, page &P of &N"
+    ws.oddFooter.center.text = "&A, page &P"

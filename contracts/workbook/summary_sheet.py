@@ -41,11 +41,15 @@ from contracts.workbook.style import (
     HEADER_FILL,
     HEADER_FONT,
     TITLE_FONT,
+    WRAP,
     Column,
+    lines_needed,
+    set_height,
     set_print_settings,
     text_cell,
 )
 
+SUMMARY_WIDTHS = (46, 14, 14, 14, 18, 14)
 # Characters that COUNTIFS/SUMIFS read as wildcards or comparison operators.
 _CRITERIA_SPECIAL = set("*?~<>=")
 
@@ -180,11 +184,17 @@ class _SummaryWriter:
         return self.row
 
     def header(self, titles: list[str]) -> int:
+        set_height(
+            self.ws,
+            self.row + 1,
+            max(lines_needed(t, w) for t, w in zip(titles, SUMMARY_WIDTHS, strict=False)),
+        )
         cells = []
         for title in titles:
             cell = text_cell(self.ws, title)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
+            cell.alignment = WRAP
             cells.append(cell)
         return self.append(cells)
 
@@ -470,10 +480,10 @@ def write_summary(
 ) -> dict[str, Decimal | int]:
     """Write the Summary sheet; returns each formula cell with the value it must show."""
     plan = plan or PlanSheetTotals()
-    for col, width in zip("ABCDEF", (46, 14, 14, 14, 18, 14), strict=True):
+    for col, width in zip("ABCDEF", SUMMARY_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     # One or two A4 pages: fit the columns to the page width (they are readable at it).
-    set_print_settings(ws, header_rows=None, width=sum((46, 14, 14, 14, 18, 14)))
+    set_print_settings(ws, header_rows=None, width=sum(SUMMARY_WIDTHS), pages_tall=2)
     out = _SummaryWriter(ws)
     title = text_cell(ws, "Consolidation plan for finance review")
     title.font = TITLE_FONT
