@@ -30,7 +30,7 @@ from contracts.workbook import export, review
 def export_command(
     ctx: click.Context, out: str, statuses: tuple[str, ...], footprint: str | None, fmt: str
 ) -> None:
-    """Write the finance workbook OUT.xlsx: Summary, Proposals, Contracts, Duplicates.
+    """Write the finance workbook OUT.xlsx: Summary, Plan, Proposals, Contracts, Duplicates.
 
     Totals are live formulas finance can audit; the Proposals sheet has a
     Decision drop-down (Accept, Reject, Defer) and Reviewer notes, which

@@ -188,7 +188,7 @@ def _export_step(demo: _Demo) -> None:
     with demo.session() as session:
         export_workbook(session, path)
     demo.result.workbook = path
-    demo.echo(f"  wrote {path} (Summary, Proposals, Contracts, Duplicates)")
+    demo.echo(f"  wrote {path} (Summary, Plan, Proposals, Contracts, Duplicates)")
 
 
 def _plan_step(demo: _Demo) -> None:
