@@ -376,7 +376,9 @@ def _import_sheet(
     )
     task = None
     if state.progress is not None:
-        task = state.progress.add_task(table.sheet.name, total=register.expected_rows or None)
+        task = state.progress.add_task(
+            table.sheet.name, total=table.sheet.expected_rows or register.expected_rows or None
+        )
     sums: dict[str, Decimal] = {"annual_value": Decimal(0), "total_value": Decimal(0)}
     unknown_values = 0
     totals_row: tuple[int, tuple[Any, ...]] | None = None
