@@ -206,7 +206,7 @@ def _run(
     report.unchanged, report.missing = result.unchanged, len(result.missing)
     report.new_organisations = [o.name for o in result.new_organisations]
     for gone in result.missing:
-        place = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"row {gone.row}"
+        place = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
             Finding(
                 "not-in-register",

@@ -2,7 +2,7 @@
 
 Supports .xlsx/.xlsm (python-calamine for the values, a light pass over the
 sheet XML for hidden rows and columns: see :mod:`importers.xlsx`) and .csv
-(UTF-8 with or without BOM, or Windows-1252 as Excel saves it). Everything
+(RFC 4180, in the encodings Excel saves: see :mod:`importers.csvfile`). Everything
 else, and files that cannot be read, are refused with one sentence that says
 what to do (:class:`contracts.errors.InputRejected`). CSV rows stream; a
 workbook is held one sheet at a time, by calamine, never as Python objects.
@@ -10,8 +10,6 @@ workbook is held one sheet at a time, by calamine, never as Python objects.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from contracts.errors import InputRejected
+from importers.csvfile import ENCODING_NAMES, detect_encoding, read_rows
 from importers.xlsx import Row, Workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -30,7 +29,6 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _CHUNK = 1024 * 1024
-ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
 
 @dataclass
@@ -55,12 +53,13 @@ class RegisterFile:
         self.content_hash = ""
         self.expected_rows = 0  # for the progress bar only
         self._workbook: Workbook | None = None
-        self._handles: list[Any] = []
+        self._handles: list[Any] = []  # row generators, closed with the file
         _refuse_unreadable(path)
         if path.suffix.lower() in CSV_SUFFIXES:
             self.kind = "csv"
-            self.encoding, self.content_hash = _detect_encoding(path)
+            self.encoding, self.content_hash = detect_encoding(path)
             self.sheet_names = [path.stem]
+            self.delimiter = ","
             # About 100 bytes a row in a typical register CSV.
             self.expected_rows = path.stat().st_size // 100
         else:
@@ -76,13 +75,17 @@ class RegisterFile:
 
     def sheets(self) -> Iterator[SheetRows]:
         if self.kind == "csv":
-            yield SheetRows(self.path.stem, self._csv_rows())
+            assert self.encoding is not None
+            self.delimiter, rows = read_rows(self.path, self.encoding)
+            self._handles.append(rows)
+            yield SheetRows(self.path.stem, rows, expected_rows=self.expected_rows)
             return
         workbook = self._workbook
         assert workbook is not None
         for name, hidden in workbook.sheets:
             layout = workbook.layout(name)
             height, rows = workbook.rows(name, layout)
+            self._handles.append(rows)
             yield SheetRows(
                 name,
                 rows,
@@ -91,26 +94,6 @@ class RegisterFile:
                 hidden_columns=layout.hidden_columns,
                 expected_rows=height,
             )
-
-    def _csv_rows(self) -> Iterator[Row]:
-        handle = self.path.open(encoding=self.encoding, newline="")
-        self._handles.append(handle)
-        sample = handle.read(16384)
-        handle.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            for number, row in enumerate(csv.reader(handle, dialect), start=1):
-                yield number, tuple(row)
-        except csv.Error as error:
-            raise InputRejected(
-                f"{self.name} is not a well-formed CSV file ({error}); "
-                "open it in Excel and save it again as CSV"
-            ) from error
-        finally:
-            handle.close()
 
     def close(self) -> None:
         for handle in self._handles:
@@ -196,40 +179,3 @@ def _open_workbook(path: Path) -> Workbook:
             "register; it was refused as unsafe"
         )
     return Workbook(path)
-
-
-def _detect_encoding(path: Path) -> tuple[str, str]:
-    """UTF-8 (BOM or not) if every byte decodes as UTF-8, else Windows-1252."""
-    digest = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    is_utf8 = is_cp1252 = True
-    first = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            if not first:
-                first = chunk[:3]
-            digest.update(chunk)
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            if is_cp1252:
-                try:
-                    cp1252.decode(chunk)
-                except UnicodeDecodeError:
-                    is_cp1252 = False
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    if is_utf8:
-        return ("utf-8-sig" if first == codecs.BOM_UTF8 else "utf-8"), digest.hexdigest()
-    if is_cp1252:
-        return "cp1252", digest.hexdigest()
-    raise InputRejected(
-        f"{path.name} is neither UTF-8 nor Windows-1252 text; in Excel save it as "
-        "'CSV UTF-8 (Comma delimited)' and import that"
-    )

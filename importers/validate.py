@@ -40,7 +40,8 @@ _LIST_SEPARATORS = (";", "|", "\n", ",")
 
 @dataclass
 class Place:
-    """How findings name a place in one file: "Sheet!D17" in a workbook, "D17" in a CSV."""
+    """How findings name a place in one file: "Sheet!D17" in a workbook; in a CSV "D17" is
+    column D of the record that starts on line 17 (a quoted cell may span lines)."""
 
     file: str
     sheet: str
@@ -51,7 +52,7 @@ class Place:
         return ref if self.is_csv else f"{self.sheet}!{ref}"
 
     def row(self, row: int) -> str:
-        return f"row {row}" if self.is_csv else f"{self.sheet}!row {row}"
+        return f"line {row}" if self.is_csv else f"{self.sheet}!row {row}"
 
     def finding(
         self,

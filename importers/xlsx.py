@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class Workbook:
         with self._archive.open(part) as stream:
             return scan_layout(stream)
 
-    def rows(self, sheet: str, layout: SheetLayout) -> tuple[int, Iterator[Row]]:
+    def rows(self, sheet: str, layout: SheetLayout) -> tuple[int, Generator[Row, None, None]]:
         """(rows in the sheet, its rows as (1-based number, values from column A))."""
         try:
             data = self._calamine.get_sheet_by_name(sheet)
@@ -88,7 +88,7 @@ class Workbook:
             ) from error
         start = data.start
         if start is None:  # an empty sheet (calamine cannot iterate one)
-            return 0, iter(())
+            return 0, _rows(iter(()), 0, {})
         return data.height, _rows(data.iter_rows(), start[1], layout.errors)
 
     def close(self) -> None:
@@ -98,7 +98,7 @@ class Workbook:
 
 def _rows(
     rows: Iterator[list[Any]], first_column: int, errors: dict[int, dict[int, str]]
-) -> Iterator[Row]:
+) -> Generator[Row, None, None]:
     # calamine yields empty rows from row 1 down to the data, then the data
     # rows from the first used column on; blanks are "".
     pad = ("",) * first_column
