@@ -19,6 +19,7 @@ class SheetReport:
     header_rows: tuple[int, ...]
     columns: dict[str, str]  # field -> header as written
     rows_read: int = 0
+    schema: str | None = None  # a published layout recognised as a whole
 
 
 @dataclass
@@ -38,6 +39,7 @@ class ImportReport:
     unchanged: int = 0
     missing: int = 0
     rejected: int = 0
+    not_contracts: int = 0  # rows read that are not contracts (opportunities, payments)
     new_organisations: list[str] = field(default_factory=list)
     written: bool = False
     identical_to: str | None = None  # when the same file was imported before
@@ -71,6 +73,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "missing": self.missing,
             "rejected": self.rejected,
+            "not_contracts": self.not_contracts,
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -86,6 +89,7 @@ class ImportReport:
                     "header_rows": list(s.header_rows),
                     "columns": s.columns,
                     "rows_read": s.rows_read,
+                    "schema": s.schema,
                 }
                 for s in self.sheets
             ],
@@ -104,11 +108,17 @@ class ImportReport:
                 "Fix them and import again"
                 + ("" if self.file_level_error else ", or use --skip-invalid --rejects OUT.xlsx")
             )
+        if self.rows_read and self.not_contracts == self.rows_read:
+            return ("dry run: " if self.dry_run else "") + (
+                f"nothing imported: none of its {self.rows_read} rows is a contract "
+                "(see not-a-contract below)"
+            )
         if self.dry_run:
             return "dry run: nothing was written"
         if not self.written:
             if not self.rows_read:
                 return "nothing imported: no contract rows below the header"
+
             if self.identical_to:
                 return (
                     f"nothing changed: this file is identical to the one imported "
@@ -124,7 +134,10 @@ class ImportReport:
         for sheet in self.sheets:
             rows = "header row" + ("s" if len(sheet.header_rows) > 1 else "")
             numbers = "+".join(str(n) for n in sheet.header_rows)
-            lines.append(f"  sheet '{sheet.name}': {rows} {numbers}, {sheet.rows_read} rows")
+            layout = f", {sheet.schema}" if sheet.schema else ""
+            lines.append(
+                f"  sheet '{sheet.name}': {rows} {numbers}, {sheet.rows_read} rows{layout}"
+            )
             mapped = ", ".join(f"{header} → {name}" for name, header in sheet.columns.items())
             lines.append(f"    columns: {mapped}")
         counts = self.counts()
@@ -132,13 +145,16 @@ class ImportReport:
         if self.failed:
             lines.append(
                 f"  rows read {counts['rows_read']}: "
-                f"{counts['rows_read'] - counts['rejected']} valid, {counts['rejected']} invalid"
+                f"{counts['rows_read'] - counts['rejected'] - counts['not_contracts']} valid, "
+                f"{counts['rejected']} invalid"
+                + (f", {counts['not_contracts']} not contracts" if counts["not_contracts"] else "")
             )
         else:
             lines.append(
                 f"  rows read {counts['rows_read']}: {verb}{counts['created']} created, "
                 f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
                 f"{counts['missing']} missing since the last import, {counts['rejected']} rejected"
+                + (f", {counts['not_contracts']} not contracts" if counts["not_contracts"] else "")
             )
         if self.new_organisations:
             lines.append(

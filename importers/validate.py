@@ -23,10 +23,8 @@ from contracts.vocabulary import canonical_category, canonical_form
 from importers.columns import ColumnMap
 from importers.values import (
     DAY_FIRST,
-    MONTH_FIRST,
     Problem,
     clean_text,
-    numeric_order_evidence,
     parse_date,
     parse_money,
 )
@@ -74,96 +72,6 @@ class Place:
         )
 
 
-def _order_proof(
-    rows: list[tuple[int, tuple[Any, ...]]], column: int
-) -> tuple[dict[str, tuple[int, Any]], int]:
-    proof: dict[str, tuple[int, Any]] = {}
-    ambiguous = 0
-    for number, values in rows:
-        raw = values[column] if column < len(values) else None
-        evidence = numeric_order_evidence(raw)
-        if evidence is not None:
-            proof.setdefault(evidence, (number, raw))
-        elif isinstance(raw, str) and "/" in raw and raw.strip()[:1].isdigit():
-            ambiguous += 1
-    return proof, ambiguous
-
-
-def decide_date_orders(
-    rows: list[tuple[int, tuple[Any, ...]]], columns: ColumnMap, place: Place, header_row: int
-) -> tuple[dict[str, str], list[Finding]]:
-    """Day-first or month-first for each date column, from the text dates in ``rows``.
-
-    "30/4/2020" proves day-first and "4/30/2020" month-first. A column with
-    only dates that read either way ("1/4/2020") follows the sheet's other
-    date column when that one is proven, and is otherwise read day-first, as
-    the UK writes.
-    """
-    proofs = {
-        name: (columns.fields[name], *_order_proof(rows, columns.fields[name]))
-        for name in ("start_date", "end_date")
-        if name in columns.fields
-    }
-    proven = {
-        order: (name, found[order]) for name, (_, found, _) in proofs.items() for order in found
-    }
-    sheet_month_first = MONTH_FIRST in proven and DAY_FIRST not in proven
-    orders: dict[str, str] = {}
-    findings: list[Finding] = []
-    for name, (column, proof, ambiguous) in proofs.items():
-        header = columns.headers[column]
-        if MONTH_FIRST in proof and DAY_FIRST not in proof:
-            number, raw = proof[MONTH_FIRST]
-            orders[name] = MONTH_FIRST
-            findings.append(
-                place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' read month-first (US style) because of '{raw}'",
-                    cell=place.cell(column, number),
-                    value=raw,
-                )
-            )
-        elif MONTH_FIRST in proof:
-            orders[name] = DAY_FIRST
-            number, raw = proof[MONTH_FIRST]
-            findings.append(
-                place.finding(
-                    "mixed-date-order",
-                    Severity.WARNING,
-                    f"column '{header}' mixes day-first and month-first dates; it was read "
-                    "day-first, so dates like this one are errors",
-                    cell=place.cell(column, number),
-                    value=raw,
-                )
-            )
-        elif ambiguous and not proof and sheet_month_first:
-            orders[name] = MONTH_FIRST
-            other, (number, raw) = proven[MONTH_FIRST]
-            findings.append(
-                place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' has only dates that read either way; read month-first "
-                    f"like column '{columns.header_of(other)}' ('{raw}')",
-                    cell=place.cell(column, header_row),
-                )
-            )
-        else:
-            orders[name] = DAY_FIRST
-            if ambiguous and not proof:
-                findings.append(
-                    place.finding(
-                        "date-order",
-                        Severity.INFO,
-                        f"column '{header}' has only dates that read either way; "
-                        "read day-first (UK style)",
-                        cell=place.cell(column, header_row),
-                    )
-                )
-    return orders, findings
-
-
 @dataclass
 class RowResult:
     record: ContractRecord | None
@@ -195,6 +103,7 @@ class RowValidator:
         self.new_providers = new_providers  # normalised name -> placeholder (whole file)
         self._organisations: dict[str, Organisation | None] = {}
         self._warned_vocabulary: set[tuple[str, str]] = set()
+        self._unknown_codes: set[tuple[str, str]] = set()
 
     # --- cells ---------------------------------------------------------------
 
@@ -203,8 +112,11 @@ class RowValidator:
         if column is None or column >= len(values):
             return None
         value = values[column]
-        if isinstance(value, str) and not value.strip():
-            return None
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if name in self.columns.parts:  # "name|address|…": the name alone
+                return value.split("|", 1)[0].strip() or None
         return value
 
     def _resolve(self, text: str) -> Organisation | None:
@@ -246,6 +158,8 @@ class RowValidator:
             "payment_mechanism",
             "status",
             "notes",
+            "provider_code",
+            "commissioner_code",
         ):
             text[name] = clean_text(self.raw(values, name))
         raw_reference = self.raw(values, "reference")
@@ -276,8 +190,11 @@ class RowValidator:
         title = text["title"]
         if not title:
             row_error("missing-title", "the contract has no title")
-        provider = self._provider(text["provider"], number, findings)
-        commissioner = self._commissioner(text["commissioner"], number, findings)
+        provider = self._by_code("provider", text, number, findings) or self._provider(
+            text["provider"], number, findings
+        )
+        commissioner = self._by_code("commissioner", text, number, findings)
+        commissioner = commissioner or self._commissioner(text["commissioner"], number, findings)
         associates = self._associates(text["associate_commissioners"], number, findings)
         category = self._vocabulary("service_category", text, number, findings)
         form = self._vocabulary("contract_form", text, number, findings)
@@ -341,6 +258,28 @@ class RowValidator:
     def _column_cell(self, name: str, number: int) -> str:
         column = self.columns.fields.get(name)
         return self.place.cell(column, number) if column is not None else self.place.row(number)
+
+    def _by_code(
+        self, role: str, text: dict[str, str | None], number: int, findings: list[Finding]
+    ) -> Organisation | None:
+        """The organisation a code column names (ODS or GSS code), before its name."""
+        code = text[f"{role}_code"]
+        if not code:
+            return None
+        found = self._resolve(code)
+        if found is None and (role, code) not in self._unknown_codes:
+            self._unknown_codes.add((role, code))
+            findings.append(
+                self.place.finding(
+                    "unknown-code",
+                    Severity.INFO,
+                    f"{role} code '{code}' is not a code the tool knows; the {role} was "
+                    "matched by its name",
+                    cell=self._column_cell(f"{role}_code", number),
+                    value=code,
+                )
+            )
+        return found
 
     def _provider(
         self, name: str | None, number: int, findings: list[Finding]
