@@ -148,16 +148,15 @@ def _runaway(name: str, line: int, error: object = None) -> InputRejected:
     )
 
 
-def read_rows(path: Path, encoding: str) -> tuple[str, Generator[Row, None, None]]:
-    """(the delimiter, the records as (line the record starts on, cells))."""
+def sniff_delimiter(path: Path, encoding: str) -> str:
+    """The delimiter of the file, from its first records."""
     with path.open(encoding=encoding, newline="") as handle:
         sample = handle.read(_SAMPLE_CHARS + 1)
     truncated = len(sample) > _SAMPLE_CHARS
-    delimiter = choose_delimiter(sample[:_SAMPLE_CHARS], truncated)
-    return delimiter, _records(path, encoding, delimiter)
+    return choose_delimiter(sample[:_SAMPLE_CHARS], truncated)
 
 
-def _records(path: Path, encoding: str, delimiter: str) -> Generator[Row, None, None]:
+def records(path: Path, encoding: str, delimiter: str) -> Generator[Row, None, None]:
     name = path.name
     with path.open(encoding=encoding, newline="") as handle:
         reader = _reader(handle, delimiter)

@@ -11,7 +11,7 @@ from typing import Any
 
 from contracts.findings import Finding, Severity
 from importers.columns import ColumnMap
-from importers.validate import Place
+from importers.place import Place
 from importers.values import DAY_FIRST, MONTH_FIRST, numeric_order_evidence
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity
 from importers.columns import header_match, nearest_field
+from importers.place import Place
 from importers.reading import Row
 from importers.table import HEADER_SEARCH_ROWS, Table, is_blank
-from importers.validate import Place
 
 _SCALE_WORDS = {Decimal(1000): "thousands", Decimal(1_000_000): "millions"}
 SHOWN_ROWS = 3  # rows quoted when no header row is found

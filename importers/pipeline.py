@@ -36,11 +36,12 @@ from importers.explain import (
     no_header_refusal,
     payments_refusal,
 )
+from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
 from importers.report import ImportReport, SheetReport
 from importers.table import Table, find_table, is_blank, is_grand_total, is_totals_row
-from importers.validate import Place, RowValidator
+from importers.validate import RowValidator
 from importers.values import Problem, parse_money
 
 # Rows read ahead to decide whether a date column is day- or month-first.
@@ -267,6 +268,46 @@ def _run(
     report.written = True
 
 
+def _shared_references(
+    table: Table, validator: RowValidator, place: Place, report: ImportReport
+) -> set[str]:
+    """References used by more than one supplier (a framework, or lots): each supplier's
+    row is its own contract. Found in a first look over the sheet, so each row's key
+    does not depend on the order of the rows."""
+    if table.sheet.again is None:
+        return set()
+    first: dict[str, tuple[str, int]] = {}
+    suppliers: dict[str, set[str]] = {}
+    rows = table.sheet.again()
+    try:
+        for number, values in rows:
+            if number <= table.header_row or is_blank(values):
+                continue
+            reference = validator.reference(values)
+            supplier = validator.supplier_key(values)
+            if reference is None or supplier is None:
+                continue
+            seen = first.setdefault(reference, (supplier, number))
+            if seen[0] != supplier:
+                suppliers.setdefault(reference, {seen[0]}).add(supplier)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    for reference, names in suppliers.items():
+        report.findings.append(
+            place.finding(
+                "shared-reference",
+                Severity.INFO,
+                f"reference '{reference}' is used by {len(names)} suppliers (a framework or "
+                "lots): each supplier's row was taken as its own contract",
+                cell=place.row(first[reference][1]),
+                value=reference,
+            )
+        )
+    return set(suppliers)
+
+
 def _not_a_contract_check(table: Table) -> Callable[[tuple[Any, ...]], str | None] | None:
     """The schema's test of a row ("an opportunity, not a contract"), by header name."""
     schema = table.schema
@@ -360,6 +401,8 @@ def _import_sheet(
         seen_keys=state.seen_keys,
         new_providers=state.new_providers,
     )
+    if "reference" in columns.fields and "provider" in columns.fields:
+        validator.shared_references = _shared_references(table, validator, place, report)
     task = None
     if state.progress is not None:
         task = state.progress.add_task(

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from contracts.errors import InputRejected
-from importers.csvfile import ENCODING_NAMES, detect_encoding, read_rows
+from importers.csvfile import ENCODING_NAMES, detect_encoding, records, sniff_delimiter
 from importers.xlsx import Row, Workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -29,6 +29,9 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _CHUNK = 1024 * 1024
+
+
+Rows = Generator[Row, None, None]
 
 
 @dataclass
@@ -41,6 +44,8 @@ class SheetRows:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
     expected_rows: int = 0  # for the progress bar only
+    # the rows again from the top, for a second look (shared references)
+    again: Callable[[], Iterator[Row]] | None = None
 
 
 class RegisterFile:
@@ -75,24 +80,40 @@ class RegisterFile:
 
     def sheets(self) -> Iterator[SheetRows]:
         if self.kind == "csv":
-            assert self.encoding is not None
-            self.delimiter, rows = read_rows(self.path, self.encoding)
-            self._handles.append(rows)
-            yield SheetRows(self.path.stem, rows, expected_rows=self.expected_rows)
+            encoding = self.encoding
+            assert encoding is not None
+            delimiter = self.delimiter = sniff_delimiter(self.path, encoding)
+
+            def csv_rows() -> Rows:
+                rows = records(self.path, encoding, delimiter)
+                self._handles.append(rows)
+                return rows
+
+            yield SheetRows(
+                self.path.stem, csv_rows(), expected_rows=self.expected_rows, again=csv_rows
+            )
             return
         workbook = self._workbook
         assert workbook is not None
         for name, hidden in workbook.sheets:
             layout = workbook.layout(name)
-            height, rows = workbook.rows(name, layout)
-            self._handles.append(rows)
+            height, stream = workbook.rows(name, layout)
+
+            def xlsx_rows(
+                stream: Callable[[], Generator[Row, None, None]] = stream,
+            ) -> Iterator[Row]:
+                rows = stream()
+                self._handles.append(rows)
+                return rows
+
             yield SheetRows(
                 name,
-                rows,
+                xlsx_rows(),
                 hidden=hidden,
                 hidden_rows=layout.hidden_rows,
                 hidden_columns=layout.hidden_columns,
                 expected_rows=height,
+                again=xlsx_rows,
             )
 
     def close(self) -> None:

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from contracts.findings import Finding, Severity
 from contracts.imports import ContractRecord, NewProvider, row_key
 from contracts.models import Organisation
@@ -21,10 +19,13 @@ from contracts.names import normalise_name
 from contracts.organisations import OrganisationIndex
 from contracts.vocabulary import canonical_category, canonical_form
 from importers.columns import ColumnMap
+from importers.place import Place
 from importers.values import (
     DAY_FIRST,
     Problem,
+    annual_from_total,
     clean_text,
+    is_placeholder,
     parse_date,
     parse_money,
 )
@@ -34,42 +35,6 @@ MULTI_YEAR_DAYS = 366
 # A new provider this similar to a known name may be a misspelling of it: warn.
 CLOSE_NAME_SCORE = 85.0
 _LIST_SEPARATORS = (";", "|", "\n", ",")
-
-
-@dataclass
-class Place:
-    """How findings name a place in one file: "Sheet!D17" in a workbook; in a CSV "D17" is
-    column D of the record that starts on line 17 (a quoted cell may span lines)."""
-
-    file: str
-    sheet: str
-    is_csv: bool
-
-    def cell(self, column: int, row: int) -> str:
-        ref = f"{get_column_letter(column + 1)}{row}"
-        return ref if self.is_csv else f"{self.sheet}!{ref}"
-
-    def row(self, row: int) -> str:
-        return f"line {row}" if self.is_csv else f"{self.sheet}!row {row}"
-
-    def finding(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        *,
-        cell: str | None = None,
-        value: Any = None,
-    ) -> Finding:
-        return Finding(
-            code=code,
-            severity=severity,
-            message=message,
-            file=self.file,
-            sheet=None if self.is_csv else self.sheet,
-            cell=cell,
-            value=None if value is None else str(value),
-        )
 
 
 @dataclass
@@ -93,6 +58,7 @@ class RowValidator:
         date_orders: dict[str, str],
         seen_keys: dict[str, str],
         new_providers: dict[str, NewProvider],
+        shared_references: set[str] | None = None,
     ) -> None:
         self.place = place
         self.columns = columns
@@ -104,6 +70,7 @@ class RowValidator:
         self._organisations: dict[str, Organisation | None] = {}
         self._warned_vocabulary: set[tuple[str, str]] = set()
         self._unknown_codes: set[tuple[str, str]] = set()
+        self.shared_references = shared_references or set()
 
     # --- cells ---------------------------------------------------------------
 
@@ -118,6 +85,19 @@ class RowValidator:
             if name in self.columns.parts:  # "name|address|…": the name alone
                 return value.split("|", 1)[0].strip() or None
         return value
+
+    def reference(self, values: tuple[Any, ...]) -> str | None:
+        """The row's reference as written (a number cell as its digits)."""
+        raw = self.raw(values, "reference")
+        if raw is None:
+            return None
+        reference = clean_text(raw) if not isinstance(raw, str) else None
+        return reference or str(raw).strip() or None
+
+    def supplier_key(self, values: tuple[Any, ...]) -> str | None:
+        """The provider's name, normalised: which supplier a row is for."""
+        name = clean_text(self.raw(values, "provider"))
+        return (normalise_name(name) or name.lower()) if name else None
 
     def _resolve(self, text: str) -> Organisation | None:
         if text not in self._organisations:
@@ -162,11 +142,7 @@ class RowValidator:
             "commissioner_code",
         ):
             text[name] = clean_text(self.raw(values, name))
-        raw_reference = self.raw(values, "reference")
-        reference = None
-        if raw_reference is not None:
-            reference = clean_text(raw_reference) if not isinstance(raw_reference, str) else None
-            reference = reference or str(raw_reference).strip() or None
+        reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}
         for name in ("annual_value", "total_value"):
@@ -184,6 +160,18 @@ class RowValidator:
             if isinstance(parsed_date, Problem):
                 problem(name, parsed_date, raw)
                 dates[name] = None
+            elif parsed_date is not None and is_placeholder(parsed_date):
+                findings.append(
+                    place.finding(
+                        "placeholder-date",
+                        Severity.WARNING,
+                        f"{self.columns.header_of(name)}: {parsed_date:%d/%m/%Y} stands for "
+                        "a date not known; stored as unknown",
+                        cell=self._column_cell(name, number),
+                        value=raw,
+                    )
+                )
+                dates[name] = None
             else:
                 dates[name] = parsed_date
 
@@ -199,9 +187,14 @@ class RowValidator:
         category = self._vocabulary("service_category", text, number, findings)
         form = self._vocabulary("contract_form", text, number, findings)
         self._checks(number, dates, money, findings)
+        annual_given = self.raw(values, "annual_value") is not None
+        self._derive_annual(number, dates, money, findings, annual_given)
 
         source_key = None
-        if reference:
+        if reference and reference in self.shared_references and text["provider"]:
+            # a framework: one contract per supplier, each keyed by reference and supplier
+            source_key = f"{reference}/{self.supplier_key(values)}"[:200]
+        elif reference:
             source_key = reference[:200]
         elif title and text["provider"]:
             commissioner_name = commissioner.name if commissioner else text["commissioner"]
@@ -210,9 +203,10 @@ class RowValidator:
             first = self.seen_keys.get(source_key)
             if first is not None:
                 if reference:
+                    same = " for the same supplier" if reference in self.shared_references else ""
                     row_error(
                         "duplicate-reference",
-                        f"reference '{reference}' is also used at {first}; "
+                        f"reference '{reference}' is also used at {first}{same}; "
                         "each contract needs its own reference",
                         reference,
                     )
@@ -407,6 +401,40 @@ class RowValidator:
                 )
             )
         return _cut(value, 100)
+
+    def _derive_annual(
+        self,
+        number: int,
+        dates: dict[str, dt.date | None],
+        money: dict[str, Decimal | None],
+        findings: list[Finding],
+        annual_given: bool,
+    ) -> None:
+        """A year's value from the whole-life value and the period, when only those
+        are given; stored as the annual value, and said to be derived."""
+        start, end, total = dates["start_date"], dates["end_date"], money["total_value"]
+        if money["annual_value"] is not None or total is None or total < 0:
+            return
+        if annual_given:  # written but unreadable: an error already, never replaced
+            return
+        if start is None or end is None or end < start:
+            return
+        annual, months = annual_from_total(total, start, end)
+        money["annual_value"] = annual
+        over = f"{months.normalize():f} months"
+        how = (
+            "the total, as it runs a year or less" if months <= 12 else f"£{total:,.2f} over {over}"
+        )
+        findings.append(
+            self.place.finding(
+                "annual-value-derived",
+                Severity.INFO,
+                f"annual value £{annual:,.2f} derived from the whole-life value: {how} "
+                f"({start:%d/%m/%Y} to {end:%d/%m/%Y})",
+                cell=self._column_cell("total_value", number),
+                value=f"{annual:.2f}",
+            )
+        )
 
     def _checks(
         self,

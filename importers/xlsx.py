@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +77,11 @@ class Workbook:
         with self._archive.open(part) as stream:
             return scan_layout(stream)
 
-    def rows(self, sheet: str, layout: SheetLayout) -> tuple[int, Generator[Row, None, None]]:
-        """(rows in the sheet, its rows as (1-based number, values from column A))."""
+    def rows(
+        self, sheet: str, layout: SheetLayout
+    ) -> tuple[int, Callable[[], Generator[Row, None, None]]]:
+        """(rows in the sheet, a function that streams them from the top each time it is
+        called, as (1-based number, values from column A)); the sheet is parsed once."""
         try:
             data = self._calamine.get_sheet_by_name(sheet)
         except CalamineError as error:
@@ -88,8 +91,8 @@ class Workbook:
             ) from error
         start = data.start
         if start is None:  # an empty sheet (calamine cannot iterate one)
-            return 0, _rows(iter(()), 0, {})
-        return data.height, _rows(data.iter_rows(), start[1], layout.errors)
+            return 0, lambda: _rows(iter(()), 0, {})
+        return data.height, lambda: _rows(data.iter_rows(), start[1], layout.errors)
 
     def close(self) -> None:
         self._calamine.close()
