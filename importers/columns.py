@@ -179,6 +179,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "value pa",
         "value per annum",
         "yearly value",
+        "yearly cost",
         "annual",
         "contract value pa",
         "annual cost",
@@ -353,6 +354,16 @@ def nearest_field(text: str) -> str | None:
     normalised = normalise_header(text)
     if not normalised:
         return None
+    words = normalised.split()
+    if all(len(w) >= 3 for w in words):  # an abbreviation: "Prov." for "provider"
+        abbreviated = [
+            c
+            for c in _CHOICES
+            if len(c.split()) == len(words)
+            and all(full.startswith(w) for w, full in zip(words, c.split(), strict=True))
+        ]
+        if abbreviated:
+            return _INDEX[min(abbreviated, key=len)].field
     best = process.extractOne(normalised, _CHOICES, scorer=fuzz.ratio)
     if best is None or best[1] < NEAREST_FIELD_MIN_SCORE:
         return None

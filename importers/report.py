@@ -12,6 +12,9 @@ from typing import Any
 
 from contracts.findings import Finding, Severity, ordered
 
+# The text report shows this many findings of each code in full and counts the rest.
+SHOWN_PER_CODE = 20
+
 
 @dataclass
 class SheetReport:
@@ -173,5 +176,23 @@ class ImportReport:
             group = [f for f in findings if f.severity is severity]
             if group:
                 lines.append(f"  {title} ({len(group)}):")
-                lines.extend(f"    {f.line()}" for f in group)
+                lines.extend(_capped(group))
         return "\n".join(lines)
+
+
+def _capped(group: list[Finding]) -> list[str]:
+    """The first SHOWN_PER_CODE findings of each code in full, then how many more."""
+    shown: dict[str, int] = {}
+    lines: list[str] = []
+    for finding in group:
+        count = shown.get(finding.code, 0)
+        shown[finding.code] = count + 1
+        if count < SHOWN_PER_CODE:
+            lines.append(f"    {finding.line()}")
+    for code, count in shown.items():
+        if count > SHOWN_PER_CODE:
+            lines.append(
+                f"    … and {count - SHOWN_PER_CODE} more {code} (every finding: "
+                "--format json, or --report FILE.xlsx)"
+            )
+    return lines
