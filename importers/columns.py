@@ -9,6 +9,7 @@ rest. A header in thousands ("£k", "£000") carries a multiplier for its money.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -443,7 +444,7 @@ def _why_taken(winner: Match, loser: Match, header: str, other: str) -> str:
 
 
 def map_columns(
-    labels: list[str | None],
+    labels: Sequence[str | None],
     mapping: dict[str, str],
     schema: dict[str, str] | None = None,
     schema_name: str | None = None,

@@ -9,9 +9,8 @@ leaves no trace.
 
 from __future__ import annotations
 
-import functools
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
@@ -26,9 +25,8 @@ from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity
 from contracts.imports import NewProvider, RegisterWriter, lock_source, previous_import
 from contracts.models import ImportBatch, Organisation
-from contracts.money import format_gbp
 from contracts.organisations import OrganisationIndex
-from importers.columns import REQUIRED_FIELDS, mapping_key, parse_mapping
+from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
     column_findings,
@@ -40,9 +38,9 @@ from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
 from importers.report import ImportReport, SheetReport
+from importers.sheet_checks import check_totals, not_a_contract_check, shared_references
 from importers.table import Table, find_table, is_blank, is_grand_total, is_totals_row
 from importers.validate import RowValidator
-from importers.values import Problem, parse_money
 
 # Rows read ahead to decide whether a date column is day- or month-first.
 DATE_LOOKAHEAD_ROWS = 5000
@@ -268,69 +266,6 @@ def _run(
     report.written = True
 
 
-def _shared_references(
-    table: Table, validator: RowValidator, place: Place, report: ImportReport
-) -> set[str]:
-    """References used by more than one supplier (a framework, or lots): each supplier's
-    row is its own contract. Found in a first look over the sheet, so each row's key
-    does not depend on the order of the rows."""
-    if table.sheet.again is None:
-        return set()
-    first: dict[str, tuple[str, int]] = {}
-    suppliers: dict[str, set[str]] = {}
-    rows = table.sheet.again()
-    try:
-        for number, values in rows:
-            if number <= table.header_row or is_blank(values):
-                continue
-            reference = validator.reference(values)
-            supplier = validator.supplier_key(values)
-            if reference is None or supplier is None:
-                continue
-            seen = first.setdefault(reference, (supplier, number))
-            if seen[0] != supplier:
-                suppliers.setdefault(reference, {seen[0]}).add(supplier)
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
-    for reference, names in suppliers.items():
-        report.findings.append(
-            place.finding(
-                "shared-reference",
-                Severity.INFO,
-                f"reference '{reference}' is used by {len(names)} suppliers (a framework or "
-                "lots): each supplier's row was taken as its own contract",
-                cell=place.row(first[reference][1]),
-                value=reference,
-            )
-        )
-    return set(suppliers)
-
-
-def _not_a_contract_check(table: Table) -> Callable[[tuple[Any, ...]], str | None] | None:
-    """The schema's test of a row ("an opportunity, not a contract"), by header name."""
-    schema = table.schema
-    if schema is None or schema.not_a_contract is None:
-        return None
-    test = schema.not_a_contract
-    by_key = {mapping_key(h): c for c, h in table.columns.headers.items()}
-
-    def check(values: tuple[Any, ...]) -> str | None:
-        def cell(header: str) -> Any:
-            column = by_key.get(_key(header))
-            return values[column] if column is not None and column < len(values) else None
-
-        return test(cell)
-
-    return check
-
-
-@functools.cache
-def _key(header: str) -> str:
-    return mapping_key(header)
-
-
 def _maps_title(mapping: dict[str, str]) -> bool:
     return "title" in mapping.values()
 
@@ -340,6 +275,7 @@ def _release(sheet: SheetRows) -> None:
     close = getattr(sheet.rows, "close", None)
     if close is not None:
         close()
+    sheet.again = None  # it holds the sheet's cells
 
 
 def _place(register: RegisterFile, sheet_name: str) -> Place:
@@ -386,7 +322,7 @@ def _import_sheet(
         schema=table.schema.name if table.schema else None,
     )
     report.sheets.append(sheet_report)
-    not_a_contract = _not_a_contract_check(table)
+    not_a_contract = not_a_contract_check(table)
     lookahead = list(itertools.islice(table.data, DATE_LOOKAHEAD_ROWS))
     orders, order_findings = decide_date_orders(
         [row for row in lookahead if not is_blank(row[1])], columns, place, table.header_row
@@ -402,7 +338,7 @@ def _import_sheet(
         new_providers=state.new_providers,
     )
     if "reference" in columns.fields and "provider" in columns.fields:
-        validator.shared_references = _shared_references(table, validator, place, report)
+        validator.shared_references = shared_references(table, validator, place, report)
     task = None
     if state.progress is not None:
         task = state.progress.add_task(
@@ -471,7 +407,7 @@ def _import_sheet(
         )
     if totals_row is not None:
         report.findings.append(
-            _check_totals(
+            check_totals(
                 totals_row, columns, sums, unknown_values, report.rejected - rejected_before, place
             )
         )
@@ -485,50 +421,3 @@ def _import_sheet(
                 cell=place.row(totals_row[0]) if totals_row else None,
             )
         )
-
-
-def _check_totals(
-    totals_row: tuple[int, tuple[Any, ...]],
-    columns: Any,
-    sums: dict[str, Decimal],
-    unknown_values: int,
-    rejected: int,
-    place: Place,
-) -> Finding:
-    number, values = totals_row
-    checked: list[str] = []
-    for name in ("annual_value", "total_value"):
-        column = columns.fields.get(name)
-        if column is None or column >= len(values) or values[column] in (None, ""):
-            continue
-        stated = parse_money(values[column], columns.multipliers.get(name, Decimal(1)))
-        if isinstance(stated, Problem) or stated is None:
-            continue
-        if stated != sums[name]:
-            caveat = f" ({rejected} rejected row(s) are not in the sum)" if rejected else ""
-            return place.finding(
-                "totals-mismatch",
-                Severity.WARNING,
-                f"the totals row says {format_gbp(stated)} for {columns.header_of(name)} but "
-                f"the rows above add up to {format_gbp(sums[name])}{caveat}; "
-                "the totals row was not imported",
-                cell=place.cell(column, number),
-                value=str(values[column]),
-            )
-        checked.append(f"{columns.header_of(name)} {format_gbp(stated)}")
-    if not checked:
-        return place.finding(
-            "totals-row",
-            Severity.INFO,
-            "skipped the totals row; it holds no value to check (perhaps a formula Excel "
-            "never calculated)",
-            cell=place.row(number),
-        )
-    unknown = f"; {unknown_values} row(s) have no annual value" if unknown_values else ""
-    return place.finding(
-        "totals-row",
-        Severity.INFO,
-        f"the totals row matches the rows above ({', '.join(checked)}){unknown}; "
-        "it was not imported",
-        cell=place.row(number),
-    )

@@ -152,13 +152,12 @@ def _cells(delimiter: str, encoding: str, ending: str) -> st.SearchStrategy[str]
     others = "".join(d for d in DELIMITERS if d != delimiter)
     if ending == "\n":
         others += "\r"  # csv.writer only quotes the characters of its own line ending
+    alphabet: st.SearchStrategy[str]
     if encoding == "cp1252":
         # ASCII and "£": text that cannot also be read as UTF-8
         alphabet = st.sampled_from([chr(c) for c in range(32, 127)] + ["£", "\n", "\r", '"'])
-    else:
-        alphabet = st.characters(
-            blacklist_categories=("Cs",), blacklist_characters="\x00\u2028\u2029\x85"
-        )
+    else:  # any character that encodes (no lone surrogates), but NUL
+        alphabet = st.characters(codec="utf-8", blacklist_characters="\x00\u2028\u2029\x85")
     return st.text(alphabet, max_size=12).map(lambda s: "".join(c for c in s if c not in others))
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -201,7 +202,7 @@ def test_a_damaged_sheet_is_refused_in_one_sentence(tmp_path: Path) -> None:
 def test_a_register_saved_by_libreoffice_imports_as_the_original(
     session: Session, tmp_path: Path
 ) -> None:
-    community = [
+    community: list[list[Any]] = [
         ["Castle Point and Rochford CCG — contracts"],
         [],
         ["Ref No.", "Service", "Provider Name", "Contract dates", None, "Value (£)", None],
