@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contracts import db
-from contracts.demo import import_sample
-from contracts.sample import load_truth, write_sample
-from contracts.sample_other import write_other_sample
+from contracts.sample.demo import import_sample
+from contracts.sample.generate import load_truth, write_sample
+from contracts.sample.other import write_other_sample
+from contracts.store import db
 
 STYLES = ("own", "other")
 # Seeds per style when none are given: the other publishers' registers have a
@@ -140,8 +140,8 @@ def run_seed(seed: int, contracts: int, work: Path, style: str = "own") -> SeedR
     try:
         for _path, report in import_sample(sessions, out_dir, truth):
             result.import_errors += int(report.has_errors)
-        if available("contracts.duplicates", "find_duplicates"):
-            from contracts.duplicates import find_duplicates
+        if available("contracts.duplicates.finder", "find_duplicates"):
+            from contracts.duplicates.finder import find_duplicates
 
             with sessions() as session:
                 report = find_duplicates(session)
@@ -153,8 +153,8 @@ def run_seed(seed: int, contracts: int, work: Path, style: str = "own") -> SeedR
                 }
             score_duplicates(found, truth, result)
             result.duplicates_run = True
-        if available("contracts.proposals", "propose"):
-            from contracts.proposals import propose
+        if available("contracts.proposals.stored", "propose"):
+            from contracts.proposals.stored import propose
 
             with sessions.begin() as session:
                 run = propose(session, on=as_at)
@@ -223,9 +223,9 @@ def main() -> None:
     if not available("importers", "import_file"):
         print("import (importers.import_file) is not available yet: nothing to measure")
         return
-    if not available("contracts.duplicates", "find_duplicates"):
+    if not available("contracts.duplicates.finder", "find_duplicates"):
         print("duplicate pairs: skipped, contracts.duplicates.find_duplicates is not available yet")
-    if not available("contracts.proposals", "propose"):
+    if not available("contracts.proposals.stored", "propose"):
         print("consolidation groups: skipped, contracts.proposals.propose is not available yet")
     with tempfile.TemporaryDirectory(prefix="quality-bench-") as folder:
         for style in styles:

@@ -24,7 +24,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from contracts.names import simplify
+from contracts.organisations.names import simplify
 
 
 @dataclass(frozen=True)

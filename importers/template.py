@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
-from contracts.models import Organisation
+from contracts.store.models import Organisation
 from contracts.vocabulary import CONTRACT_FORMS, SERVICE_CATEGORIES
 from importers.columns import CANONICAL_FIELDS, MONEY_FIELDS
 
@@ -37,12 +37,22 @@ COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
         "The lead commissioner (pick from the list); or import with --commissioner.",
         "NHS Mid Essex CCG",
     ),
+    "commissioner_code": (
+        "optional",
+        "The lead commissioner's ODS or GSS code, if known; it is matched before the name.",
+        "06Q",
+    ),
     "associate_commissioners": (
         "optional",
         "Other commissioners party to it, separated by semicolons.",
         "NHS Basildon and Brentwood CCG; Essex County Council",
     ),
     "provider": ("required", "Who delivers the service: name or ODS code.", "Provide CIC"),
+    "provider_code": (
+        "optional",
+        "The provider's ODS code, if it has one; it is matched before the name.",
+        "RAJ",
+    ),
     "service_category": ("recommended", "The kind of service (pick from the list).", "community"),
     "contract_form": (
         "recommended",

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from cli import main
-from contracts import db
-from contracts.models import Contract, ImportBatch
+from contracts.store import db
+from contracts.store.models import Contract, ImportBatch
 from importers import import_file
 from importers.columns import match_header
 from tests.importers.helpers import simple_register, write_csv
@@ -98,8 +98,10 @@ def test_template(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
         "reference",
         "title",
         "commissioner",
+        "commissioner_code",
         "associate_commissioners",
         "provider",
+        "provider_code",
         "service_category",
         "contract_form",
         "start_date",
@@ -113,7 +115,7 @@ def test_template(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
     lists = {
         str(dv.sqref).split(":")[0]: dv.formula1 for dv in register.data_validations.dataValidation
     }
-    assert set(lists) == {"C2", "F2", "G2"}
+    assert set(lists) == {"C2", "H2", "I2"}
     commissioners = [c.value for c in workbook["Lists"]["A"][1:]]
     assert "NHS Mid Essex CCG" in commissioners
     assert workbook["Notes"]["A2"].value == "Reference"

@@ -1,0 +1,218 @@
+"""Organisations: resolving the many spellings of a name, aliases, mergers.
+
+Registers name organisations by code, full name, abbreviation, in capitals,
+or cut to 30 characters by a finance system. :class:`OrganisationIndex`
+resolves all of these in memory, so an import of 100,000 rows does not ask
+the database once per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contracts.errors import ContractsError, OrganisationNotFound
+from contracts.organisations.names import normalise_name, simplify
+from contracts.store import audit
+from contracts.store.models import Organisation, OrganisationAlias
+
+# Finance systems cut names at 30 characters; a name at least this long that
+# is the start of exactly one known name is taken to be that name, cut short.
+TRUNCATED_MIN_LENGTH = 20
+# Below this rapidfuzz score a suggestion is more noise than help.
+SUGGESTION_MIN_SCORE = 70.0
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    organisation: Organisation
+    score: float  # 0..100
+
+
+class OrganisationIndex:
+    """Every organisation's names and codes, normalised, for fast lookups."""
+
+    def __init__(self, organisations: list[Organisation]) -> None:
+        self._by_key: dict[str, Organisation] = {}
+        self._simple: list[tuple[str, Organisation]] = []
+        self._by_id: dict[int, Organisation] = {}
+        # "Did you mean" texts already worked out: one misspelling on every row of a
+        # large register is looked up once, not once a row.
+        self._hints: dict[tuple[str, bool], str] = {}
+        for organisation in organisations:
+            self.add(organisation)
+
+    @classmethod
+    def load(cls, session: Session) -> OrganisationIndex:
+        organisations = session.scalars(
+            select(Organisation).options(selectinload(Organisation.aliases))
+        ).all()
+        return cls(list(organisations))
+
+    def add(self, organisation: Organisation, *spellings: str) -> None:
+        """Index an organisation under its name, codes, aliases and ``spellings``."""
+        self._hints.clear()
+        if organisation.id is not None:
+            self._by_id[organisation.id] = organisation
+        names = [organisation.name, *spellings, *(a.alias for a in organisation.aliases)]
+        codes = [c for c in (organisation.ods_code, organisation.gss_code) if c]
+        for text in [*names, *codes]:
+            self._by_key.setdefault(normalise_name(text), organisation)
+        for text in names:
+            self._simple.append((simplify(text), organisation))
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        unique = {id(o): o for o in self._by_key.values()}
+        return sorted(unique.values(), key=lambda o: o.name)
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        return self._by_id.get(organisation_id)
+
+    def resolve(self, text: str | None) -> Organisation | None:
+        """The organisation ``text`` names (code, spelling or truncation), or None."""
+        if not text or not text.strip():
+            return None
+        found = self._by_key.get(normalise_name(text))
+        if found is not None:
+            return found
+        simple = simplify(text)
+        if len(simple) >= TRUNCATED_MIN_LENGTH:
+            starts = {id(o): o for s, o in self._simple if s.startswith(simple)}
+            if len(starts) == 1:
+                return next(iter(starts.values()))
+        return None
+
+    def suggest(self, text: str, *, commissioners_only: bool = False) -> Suggestion | None:
+        """The nearest known name, for "did you mean …?" messages."""
+        choices = {
+            key: org
+            for key, org in self._by_key.items()
+            if not commissioners_only or org.is_commissioner
+        }
+        if not choices or not text.strip():
+            return None
+        best = process.extractOne(normalise_name(text), list(choices), scorer=name_similarity)
+        if best is None or best[1] < SUGGESTION_MIN_SCORE:
+            return None
+        return Suggestion(choices[best[0]], float(best[1]))
+
+    def hint(self, text: str, *, commissioners_only: bool = False) -> str:
+        """ "; did you mean 'X'?" for an error message about ``text``, or ""."""
+        key = (text, commissioners_only)
+        if key not in self._hints:
+            suggestion = self.suggest(text, commissioners_only=commissioners_only)
+            name = suggestion.organisation.name if suggestion else None
+            self._hints[key] = f"; did you mean '{name}'?" if name else ""
+        return self._hints[key]
+
+
+def name_similarity(a: str, b: str, **_: object) -> float:
+    """0..100: whole-name similarity, or a slightly discounted match of a part.
+
+    The partial match lets "Basildn and Thurock" find the long trust name it
+    misspells, where a plain ratio prefers a short name of similar length.
+    """
+    partial = 0.9 * fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 8 else 0.0
+    return max(fuzz.ratio(a, b), partial)
+
+
+def successor_root(organisation: Organisation) -> Organisation:
+    """The organisation at the end of the successor chain (itself if none)."""
+    seen = {organisation.id}
+    while organisation.successor is not None and organisation.successor.id not in seen:
+        organisation = organisation.successor
+        seen.add(organisation.id)
+    return organisation
+
+
+def find_organisation(session: Session, text: str) -> Organisation:
+    """The organisation ``text`` names, or an error that suggests the nearest one."""
+    index = OrganisationIndex.load(session)
+    found = index.resolve(text)
+    if found is not None:
+        return found
+    hint = index.hint(text)
+    raise OrganisationNotFound(f"no organisation is called or coded '{text}'{hint}")
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(
+        session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.aliases), selectinload(Organisation.successor))
+            .order_by(Organisation.is_commissioner.desc(), Organisation.name)
+        )
+    )
+
+
+def add_alias(session: Session, alias: str, organisation_text: str) -> OrganisationAlias:
+    """Teach the tool another spelling or code of an organisation."""
+    organisation = find_organisation(session, organisation_text)
+    key = normalise_name(alias)
+    if not key:
+        raise ContractsError("an alias needs at least one letter or digit")
+    existing = session.scalar(select(OrganisationAlias).where(OrganisationAlias.normalised == key))
+    if existing is not None:
+        if existing.organisation_id == organisation.id:
+            return existing
+        raise ContractsError(
+            f"'{alias}' already names '{existing.organisation.name}'; "
+            "an alias can name one organisation only"
+        )
+    clash = OrganisationIndex.load(session).resolve(alias)
+    if clash is not None and clash.id != organisation.id:
+        raise ContractsError(f"'{alias}' already names '{clash.name}'")
+    created = OrganisationAlias(organisation=organisation, alias=alias, normalised=key)
+    session.add(created)
+    audit.record(
+        session,
+        action="alias added",
+        entity_type="organisation",
+        entity_id=organisation.id,
+        after={"alias": alias},
+    )
+    return created
+
+
+def merge_organisations(session: Session, old_text: str, new_text: str) -> Organisation:
+    """Record that ``new`` succeeds ``old``; nothing is deleted or re-pointed."""
+    old = find_organisation(session, old_text)
+    new = find_organisation(session, new_text)
+    if old.id == new.id:
+        raise ContractsError(f"'{old.name}' cannot succeed itself")
+    if successor_root(new).id == old.id:
+        raise ContractsError(f"'{new.name}' already leads to '{old.name}'; that would be a loop")
+    before = {"successor": old.successor.name if old.successor else None}
+    old.successor = new
+    audit.record(
+        session,
+        action="organisation merged",
+        entity_type="organisation",
+        entity_id=old.id,
+        before=before,
+        after={"successor": new.name},
+    )
+    return old
+
+
+def organisation_json(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "ods_code": organisation.ods_code,
+        "gss_code": organisation.gss_code,
+        "code": organisation.code,
+        "is_commissioner": organisation.is_commissioner,
+        "footprint": organisation.footprint,
+        "open_date": organisation.open_date.isoformat() if organisation.open_date else None,
+        "close_date": organisation.close_date.isoformat() if organisation.close_date else None,
+        "successor": organisation.successor.name if organisation.successor else None,
+        "successor_code": organisation.successor.code if organisation.successor else None,
+        "aliases": sorted(a.alias for a in organisation.aliases),
+    }
