@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from propose_bench import AS_AT, build  # type: ignore[import-not-found]
 
-from contracts.proposals.grouping import overlap_groups
+from contracts.proposals.members import overlap_groups
 from contracts.proposals.packing import Objective, Option, choose
 from contracts.proposals.stored import propose
 from contracts.store import db

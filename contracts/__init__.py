@@ -7,11 +7,13 @@ its decisions back. Every function takes a ``Session`` and leaves the commit
 to the caller.
 """
 
-from contracts.duplicates.finder import explain_pair, find_duplicates, record_decision
+from contracts.duplicates.finder import find_duplicates
+from contracts.duplicates.pair import explain_pair, record_decision
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.organisations.index import OrganisationIndex, find_organisation
-from contracts.proposals.stored import list_proposals, propose, set_decision
+from contracts.proposals.decisions import list_proposals, set_decision
+from contracts.proposals.stored import propose
 from contracts.sample.generate import write_sample
 from contracts.store.db import database_url, open_database, session_factory, upgrade
 from contracts.store.models import Contract, Organisation, Proposal

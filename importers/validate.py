@@ -21,8 +21,8 @@ from contracts.store.models import Organisation
 from contracts.vocabulary import (
     canonical_category,
     canonical_form,
-    nearest_category,
     refine_category,
+    unknown_word,
 )
 from importers.columns import ColumnMap
 from importers.place import Place
@@ -404,19 +404,11 @@ class RowValidator:
             return canonical
         if (name, value.lower()) not in self._warned_vocabulary:
             self._warned_vocabulary.add((name, value.lower()))
-            what = "service category" if name == "service_category" else "contract form"
-            hint = "see `contracts template` for the list"
-            kept = "kept as written"
-            if name == "contract_form":
-                kept = "inferred from the parties where it can be, else kept as written"
-            if name == "service_category":
-                nearest, alike = nearest_category(value)
-                hint = f"the nearest known is '{nearest}', {alike}% alike; {hint}"
             findings.append(
                 self.place.finding(
                     f"unknown-{'category' if name == 'service_category' else 'contract-form'}",
                     Severity.WARNING,
-                    f"'{value}' is not a {what} the tool knows; {kept} ({hint})",
+                    unknown_word(name, value),
                     cell=self._column_cell(name, number),
                     value=value,
                 )

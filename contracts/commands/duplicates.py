@@ -9,7 +9,7 @@ import click
 from contracts.commands.context import FORMAT_OPTION, store
 from contracts.commands.render import duplicate_report, emit, pair_explanation
 from contracts.duplicates import finder as duplicates
-from contracts.duplicates import learned_weights, stored_run
+from contracts.duplicates import learned_weights, pair, stored_run
 from contracts.duplicates import training as duplicate_training
 
 
@@ -81,15 +81,15 @@ def duplicates_explain(
     Example: contracts duplicates explain 12 40
     """
     with store(ctx).unit_of_work() as session:
-        explanation = duplicates.explain_pair(session, a, b, weights_path=weights_path)
+        explanation = pair.explain_pair(session, a, b, weights_path=weights_path)
     pair_explanation(explanation, fmt)
 
 
 def _decide(ctx: click.Context, a: str, b: str, decision: str, notes: str | None) -> None:
     with store(ctx).unit_of_work() as session:
-        stored = duplicates.record_decision(session, a, b, decision, notes)
-        pair = f"{stored.contract_uid_a} and {stored.contract_uid_b}"
-    click.echo(f"{pair}: {decision} (honoured on every later run)")
+        stored = pair.record_decision(session, a, b, decision, notes)
+        both = f"{stored.contract_uid_a} and {stored.contract_uid_b}"
+    click.echo(f"{both}: {decision} (honoured on every later run)")
 
 
 @duplicates_group.command("confirm")
@@ -102,7 +102,7 @@ def duplicates_confirm(ctx: click.Context, a: str, b: str, notes: str | None) ->
 
     Example: contracts duplicates confirm 12 mid-essex-ccg-register:ME/0042
     """
-    _decide(ctx, a, b, duplicates.CONFIRMED, notes)
+    _decide(ctx, a, b, pair.CONFIRMED, notes)
 
 
 @duplicates_group.command("reject")
@@ -115,7 +115,7 @@ def duplicates_reject(ctx: click.Context, a: str, b: str, notes: str | None) -> 
 
     Example: contracts duplicates reject 12 40 --notes "two lots of one tender"
     """
-    _decide(ctx, a, b, duplicates.REJECTED, notes)
+    _decide(ctx, a, b, pair.REJECTED, notes)
 
 
 @duplicates_group.command("train")

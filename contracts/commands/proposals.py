@@ -9,6 +9,7 @@ import click
 from contracts.commands.context import FORMAT_OPTION, parse_date, store
 from contracts.commands.render import proposal_card, proposal_list, proposal_run
 from contracts.commands.timeline import plan_report
+from contracts.proposals import decisions, shapes
 from contracts.proposals import stored as proposals
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import make_plan
@@ -111,9 +112,7 @@ def proposals_list(ctx: click.Context, status: str | None, fmt: str) -> None:
     Example: contracts proposals list --status accepted --format json
     """
     with store(ctx).unit_of_work() as session:
-        data = [
-            proposals.proposal_json(p) for p in proposals.list_proposals(session, status=status)
-        ]
+        data = [shapes.proposal_json(p) for p in decisions.list_proposals(session, status=status)]
     proposal_list(data, fmt)
 
 
@@ -127,7 +126,7 @@ def proposals_show(ctx: click.Context, proposal_id: str, fmt: str) -> None:
     Example: contracts proposals show P-4af4744f16
     """
     with store(ctx).unit_of_work() as session:
-        data = proposals.proposal_detail(proposals.find_proposal(session, proposal_id))
+        data = shapes.proposal_detail(decisions.find_proposal(session, proposal_id))
     proposal_card(data, fmt)
 
 
@@ -144,8 +143,8 @@ def proposals_decide(
     Example: contracts proposals decide P-4af4744f16 accept --notes "board 12 May"
     """
     with store(ctx).unit_of_work() as session:
-        proposal = proposals.find_proposal(session, proposal_id)
-        recorded = proposals.set_decision(session, proposal, decision, notes=notes)
+        proposal = decisions.find_proposal(session, proposal_id)
+        recorded = decisions.set_decision(session, proposal, decision, notes=notes)
         message = f"{proposal.id} {proposal.title}: {proposal.status}"
     click.echo(message if recorded else f"{message} (already recorded; nothing changed)")
 

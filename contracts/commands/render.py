@@ -20,7 +20,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from contracts.duplicates.finder import DuplicateReport, PairExplanation
+from contracts.duplicates.finder import DuplicateReport
+from contracts.duplicates.pair import PairExplanation
 from contracts.store.money import format_gbp
 from contracts.store.summary import Consolidation, RegisterSummary
 

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from contracts.errors import PlanConflict, PlanError
-from contracts.proposals.grouping import overlap_groups
+from contracts.proposals.members import overlap_groups
 from contracts.store.models import ProposalStatus
 
 if TYPE_CHECKING:

@@ -3,8 +3,7 @@
 `propose` replaces the undecided candidates of an earlier run but never
 touches an accepted, rejected or deferred proposal: if the contracts under a
 decided proposal have changed since, it is flagged for re-review instead.
-`set_decision` is the one way a decision is recorded, from the command line
-or from the finance workbook, always with an audit entry.
+People's decisions are recorded by :mod:`contracts.proposals.decisions`.
 """
 
 from __future__ import annotations
@@ -17,59 +16,38 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from contracts.contract_forms import FormReading, read_form
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.organisations.index import OrganisationIndex
+from contracts.proposals.eligible import ALL_FOOTPRINTS, LeftOut, load_records
 from contracts.proposals.grouping import (
-    PARTNERSHIP_FLAG,
-    ContractRecord,
     Draft,
     Grouper,
     OrgInfo,
-    count_once,
-    members_hash,
 )
+from contracts.proposals.members import count_once, members_hash
 from contracts.proposals.rules import load_rules
+from contracts.proposals.shapes import proposal_json
 from contracts.store import audit
 from contracts.store.models import (
     AuditEntry,
     Contract,
-    ContractParty,
     Footprint,
     Organisation,
     PartyRole,
     Proposal,
     ProposalCommissioner,
-    ProposalDecision,
     ProposalMember,
     ProposalStatus,
-    contract_uid,
 )
-from contracts.store.money import money_json
-from contracts.vocabulary import known_category, refine_category
 
-ALL_FOOTPRINTS = "all"
 DECIDED = (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DEFERRED)
 REVIEW_FLAG = "members changed since the decision"
-# What people type for each decision.
-DECISION_WORDS = {
-    "accept": ProposalStatus.ACCEPTED,
-    "accepted": ProposalStatus.ACCEPTED,
-    "reject": ProposalStatus.REJECTED,
-    "rejected": ProposalStatus.REJECTED,
-    "defer": ProposalStatus.DEFERRED,
-    "deferred": ProposalStatus.DEFERRED,
-}
 
 Representatives = Callable[[Session], dict[int, int]]
-
-
-class ProposalNotFound(ContractsError):
-    """No stored proposal has that ID."""
 
 
 class OtherDate(ContractsError):
@@ -225,7 +203,7 @@ def propose(
         return found.id if found is not None else None
 
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
-    contracts, records, left_out = _load_records(
+    contracts, records, left_out = load_records(
         session,
         on,
         footprint,
@@ -364,141 +342,6 @@ def _insert(session: Session, proposals: list[NewProposal]) -> None:
     )
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """A contract in the register that no rule could consider, and why."""
-
-    id: int
-    uid: str
-    reason: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "uid": self.uid, "reason": self.reason}
-
-
-def _not_in_force(session: Session, on: dt.date) -> list[LeftOut]:
-    """Contracts in their register but not in force on the date (column query: these
-    are most of a long register's history)."""
-    statement = select(
-        Contract.id, Contract.source, Contract.source_key, Contract.start_date, Contract.end_date
-    ).where(
-        Contract.in_register.is_(True),
-        or_(Contract.start_date > on, Contract.end_date < on),
-    )
-    left_out = []
-    for row in session.execute(statement.order_by(Contract.id)):
-        if row.end_date is not None and row.end_date < on:
-            why = f"not in force on {on.isoformat()}: it ended on {row.end_date.isoformat()}"
-        else:
-            why = f"not in force on {on.isoformat()}: it starts on {row.start_date.isoformat()}"
-        left_out.append(LeftOut(row.id, contract_uid(row.source, row.source_key), why))
-    return left_out
-
-
-def _load_records(
-    session: Session,
-    on: dt.date,
-    footprint: str,
-    orgs: dict[int, OrgInfo],
-    representatives: dict[int, int],
-    forms: frozenset[str],
-) -> tuple[dict[int, Contract], list[ContractRecord], list[LeftOut]]:
-    """The contracts the rules may use: in force, in the footprint, of a form some rule
-    merges, each counted once; and every other contract in the register, with why."""
-    statement = select(Contract).where(
-        Contract.in_register.is_(True),
-        or_(Contract.start_date.is_(None), Contract.start_date <= on),
-        or_(Contract.end_date.is_(None), Contract.end_date >= on),
-    )
-    contracts = {c.id: c for c in session.scalars(statement)}
-    leads: dict[int, int] = {}
-    associates: dict[int, list[int]] = defaultdict(list)
-    for contract_id, org_id, role in session.execute(
-        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role).where(
-            ContractParty.contract_id.in_(statement.with_only_columns(Contract.id))
-        )
-    ):
-        if role == PartyRole.LEAD:
-            leads[contract_id] = org_id
-        else:
-            associates[contract_id].append(org_id)
-
-    left_out = _not_in_force(session, on)
-    readings: dict[int, FormReading] = {}
-    why_not: dict[int, str] = {}
-    for contract_id, contract in sorted(contracts.items()):
-        lead = leads.get(contract_id)
-        if lead is None:
-            why_not[contract_id] = "no lead commissioner"
-            continue
-        if footprint != ALL_FOOTPRINTS and orgs[lead].footprint != footprint:
-            why_not[contract_id] = f"led by {orgs[lead].name}, outside {footprint}"
-            continue
-        provider = orgs.get(contract.provider_id) if contract.provider_id else None
-        if contract.contract_form_inferred:  # inferred at import, and said why
-            reading = FormReading(contract.contract_form, contract.contract_form_inferred)
-        else:  # as written; or inferred now, for rows imported before forms were inferred
-            reading = read_form(
-                contract.contract_form,
-                commissioner_kind=orgs[lead].kind,
-                provider_kind=provider.kind if provider else None,
-                title=contract.title,
-            )
-        if reading.form is None:
-            why_not[contract_id] = reading.unknown or "no contract form"
-        elif reading.form not in forms:
-            how = "inferred " if reading.inferred else ""
-            why_not[contract_id] = (
-                f"its contract form ({how}{reading.form}) is in no form group the rules merge"
-            )
-        else:
-            readings[contract_id] = reading
-
-    # Each duplicate set stands as one contract: its representative if that is
-    # eligible, else the lowest-numbered eligible copy.
-    stand_in: dict[int, int] = {}
-    copies: dict[int, list[str]] = defaultdict(list)
-    for contract_id in sorted(readings):
-        group = representatives.get(contract_id, contract_id)
-        if group in readings:
-            stand_in.setdefault(group, group)
-        stand_in.setdefault(group, contract_id)
-        if stand_in[group] != contract_id:
-            copies[stand_in[group]].append(contracts[contract_id].uid)
-            why_not[contract_id] = (
-                f"another record of {contracts[stand_in[group]].uid}, which stands for both "
-                "(each contract is counted once)"
-            )
-    left_out += [LeftOut(c, contracts[c].uid, why) for c, why in sorted(why_not.items())]
-    records = []
-    for contract_id in sorted(set(stand_in.values())):
-        contract = contracts[contract_id]
-        category = known_category(contract.service_category) or contract.service_category
-        narrowed = refine_category(category, contract.title)
-        records.append(
-            ContractRecord(
-                id=contract.id,
-                uid=contract.uid,
-                provider_id=contract.provider_id,
-                service_category=narrowed,
-                contract_form=readings[contract_id].form,
-                start_date=contract.start_date,
-                end_date=contract.end_date,
-                annual_value=contract.annual_value,
-                lead_id=leads[contract_id],
-                associate_ids=tuple(sorted(set(associates[contract_id]) - {leads[contract_id]})),
-                copies=tuple(sorted(copies[contract_id])),
-                form_inferred=readings[contract_id].inferred,
-                category_narrowed=(
-                    f"'{contract.service_category}' read as {narrowed} from its title"
-                    if narrowed != category
-                    else None
-                ),
-            )
-        )
-    return contracts, records, sorted(left_out, key=lambda item: item.id)
-
-
 @dataclass
 class NewMember:
     """A member of a :class:`NewProposal`, with the fields of a ``ProposalMember``."""
@@ -594,184 +437,3 @@ def proposal_member_hash(proposal: Proposal | NewProposal) -> str:
         (m.contract.uid, m.contract.annual_value, m.contract.start_date, m.contract.end_date)
         for m in proposal.members
     )
-
-
-# --- reading and deciding ------------------------------------------------------
-
-
-def _with_everything(statement: Any) -> Any:
-    return statement.options(
-        selectinload(Proposal.members).selectinload(ProposalMember.contract),
-        selectinload(Proposal.commissioners).selectinload(ProposalCommissioner.organisation),
-        selectinload(Proposal.provider),
-        selectinload(Proposal.lead_commissioner),
-        selectinload(Proposal.decisions),
-    )
-
-
-def list_proposals(session: Session, *, status: str | None = None) -> list[Proposal]:
-    """Stored proposals, by rule and then the largest value first."""
-    statement = _with_everything(select(Proposal))
-    if status is not None:
-        wanted = status.strip().lower()
-        if wanted not in {s.value for s in ProposalStatus}:
-            listed = ", ".join(s.value for s in ProposalStatus)
-            raise ContractsError(f"'{status}' is not a proposal status; use one of {listed}")
-        statement = statement.where(Proposal.status == wanted)
-    proposals = list(session.scalars(statement))
-    return sorted(
-        proposals,
-        key=lambda p: (p.rule, p.annual_value is None, -(p.annual_value or 0), p.id),
-    )
-
-
-def find_proposal(session: Session, proposal_id: str) -> Proposal:
-    """A proposal by its ID, or by the start of it if that is unique."""
-    text = proposal_id.strip()
-    if text.lower().startswith("p-"):
-        text = "P-" + text[2:]
-    found = session.scalar(_with_everything(select(Proposal)).where(Proposal.id == text))
-    if found is not None:
-        return found
-    matches = list(session.scalars(select(Proposal.id).where(Proposal.id.startswith(text))))
-    if len(matches) == 1:
-        return find_proposal(session, matches[0])
-    if matches:
-        raise ProposalNotFound(
-            f"'{proposal_id}' is the start of {len(matches)} proposal IDs; give more of it"
-        )
-    raise ProposalNotFound(
-        f"no proposal has the ID '{proposal_id}'; 'contracts proposals list' shows them"
-    )
-
-
-def _clean_notes(notes: str | None) -> str | None:
-    return notes.strip() if notes and notes.strip() else None
-
-
-def would_change(proposal: Proposal, status: str | None, notes: str | None) -> bool:
-    """Whether deciding ``status`` with ``notes`` would record anything new."""
-    notes = _clean_notes(notes)
-    unchanged = proposal.status == status and not proposal.needs_review
-    return not (unchanged and (notes is None or notes == latest_notes(proposal)))
-
-
-def set_decision(
-    session: Session,
-    proposal: Proposal | str,
-    decision: str,
-    *,
-    notes: str | None = None,
-    reviewer: str | None = None,
-    via: str = "cli",
-) -> ProposalDecision | None:
-    """Record accept, reject or defer on a proposal (or its ID); returns None if
-    nothing would change.
-
-    A decision also settles a pending re-review: the members as they are now
-    become the ones decided on.
-    """
-    status = DECISION_WORDS.get(decision.strip().lower())
-    if status is None:
-        raise ContractsError(f"'{decision}' is not a decision; use accept, reject or defer")
-    if isinstance(proposal, str):
-        proposal = find_proposal(session, proposal)
-    notes = _clean_notes(notes)
-    if not would_change(proposal, status, notes):
-        return None
-    previous = proposal.status
-    row = ProposalDecision(
-        proposal=proposal,
-        decision=status,
-        previous_status=previous,
-        decided_by=reviewer or audit.current_user(),
-        notes=notes,
-        via=via,
-    )
-    session.add(row)
-    proposal.status = status
-    if proposal.needs_review:
-        proposal.needs_review = False
-        proposal.members_hash = proposal_member_hash(proposal)
-        proposal.flags = [f for f in proposal.flags if not f.startswith(REVIEW_FLAG)]
-    audit.record(
-        session,
-        action="proposal decided",
-        entity_type="proposal",
-        entity_id=proposal.id,
-        actor=row.decided_by,
-        before={"status": str(previous)},
-        after={"status": str(status), "via": via},
-        notes=notes,
-    )
-    session.flush()
-    return row
-
-
-def latest_notes(proposal: Proposal) -> str | None:
-    """The notes of the proposal's latest decision, if any."""
-    return proposal.decisions[-1].notes if proposal.decisions else None
-
-
-# --- JSON ------------------------------------------------------------------------
-
-
-def proposal_json(proposal: Proposal | NewProposal) -> dict[str, Any]:
-    """A proposal in the JSON shape of interface.md, with flags and review state."""
-    by_role = sorted(proposal.commissioners, key=lambda c: c.role != PartyRole.LEAD)
-    members = sorted(proposal.members, key=lambda m: m.contract_uid)
-    flags = list(proposal.flags)
-    return {
-        "id": proposal.id,
-        "rule": proposal.rule,
-        "title": proposal.title,
-        "status": str(proposal.status),
-        "provider": proposal.provider.name if proposal.provider else None,
-        "provider_code": proposal.provider.code if proposal.provider else None,
-        "lead_commissioner": proposal.lead_commissioner.name
-        if proposal.lead_commissioner
-        else None,
-        "lead_commissioner_code": proposal.lead_commissioner.code
-        if proposal.lead_commissioner
-        else None,
-        "commissioners": [c.organisation.name for c in by_role],
-        "contracts": [
-            {
-                "id": m.contract.id,
-                "reference": m.contract.reference,
-                "source": m.contract.source,
-                "uid": m.contract_uid,
-                "title": m.contract.title,
-                "annual_value": money_json(m.contract.annual_value),
-                "end_date": m.contract.end_date.isoformat() if m.contract.end_date else None,
-            }
-            for m in members
-        ],
-        "annual_value": money_json(proposal.annual_value),
-        "contracts_before": proposal.contracts_before,
-        "contracts_after": proposal.contracts_after,
-        "earliest_start": proposal.earliest_start.isoformat() if proposal.earliest_start else None,
-        "reasons": list(proposal.reasons),
-        "flags": flags,
-        "needs_review": bool(proposal.needs_review),
-        "needs_partnership_agreement": any(f.startswith(PARTNERSHIP_FLAG) for f in flags),
-        "as_at": proposal.as_at.isoformat(),
-        "footprint": proposal.footprint,
-    }
-
-
-def proposal_detail(proposal: Proposal) -> dict[str, Any]:
-    """`proposals show`: the JSON shape plus the decisions taken on it."""
-    detail = proposal_json(proposal)
-    detail["decisions"] = [
-        {
-            "decision": d.decision,
-            "previous_status": d.previous_status,
-            "decided_by": d.decided_by,
-            "decided_at": d.decided_at.isoformat() if d.decided_at else None,
-            "notes": d.notes,
-            "via": d.via,
-        }
-        for d in proposal.decisions
-    ]
-    return detail

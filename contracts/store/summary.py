@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
-from contracts.proposals.grouping import overlap_groups
+from contracts.proposals.members import overlap_groups
 from contracts.store.models import Contract, Proposal, ProposalStatus
 from contracts.store.register import list_contracts
 

@@ -27,13 +27,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity, ordered
+from contracts.proposals.decisions import DECISION_WORDS, set_decision, would_change
 from contracts.proposals.packing import Option, accepted_conflicts
-from contracts.proposals.stored import (
-    DECISION_WORDS,
-    proposal_member_hash,
-    set_decision,
-    would_change,
-)
+from contracts.proposals.stored import proposal_member_hash
 from contracts.store.models import AuditEntry, Proposal, ProposalMember, ProposalStatus
 from contracts.workbook.export import EXPORT_ACTION, EXPORT_ENTITY
 from contracts.workbook.layout import (

@@ -21,7 +21,7 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from contracts.errors import ContractsError
-from contracts.proposals.grouping import members_hash
+from contracts.proposals.members import members_hash
 from contracts.store.models import (
     Contract,
     ContractParty,

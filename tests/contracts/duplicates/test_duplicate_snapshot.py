@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.finder import find_duplicates, record_decision
+from contracts.duplicates.finder import find_duplicates
+from contracts.duplicates.pair import record_decision
 from contracts.duplicates.stored_run import (
     current_run,
     duplicate_representatives,

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
-from contracts.duplicates.finder import explain_pair, record_decision
 from contracts.duplicates.learned_weights import forget, learned_weights, store_weights
+from contracts.duplicates.pair import explain_pair, record_decision
 from contracts.duplicates.stored_run import inputs_digest
 from contracts.duplicates.training import train
 from contracts.store.models import AuditEntry, LearnedWeight

@@ -9,12 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.finder import (
-    explain_pair,
-    find_duplicates,
-    record_decision,
-    set_id,
-)
+from contracts.duplicates.finder import find_duplicates, set_id
+from contracts.duplicates.pair import explain_pair, record_decision
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
 from contracts.store.models import AuditEntry, Contract, DuplicateDecision

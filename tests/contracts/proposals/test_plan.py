@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from contracts.errors import PlanConflict, PlanError
+from contracts.proposals.decisions import set_decision
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import make_plan
-from contracts.proposals.stored import propose, set_decision
+from contracts.proposals.stored import propose
 from contracts.store.models import Contract
 from tests.contracts.proposals.proposal_factory import AS_AT, Register, no_duplicates
 

@@ -12,14 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import ContractsError, RuleFileError
-from contracts.proposals.stored import (
-    ProposalNotFound,
-    list_proposals,
-    proposal_json,
-    proposal_member_hash,
-    propose,
-    set_decision,
-)
+from contracts.proposals.decisions import ProposalNotFound, list_proposals, set_decision
+from contracts.proposals.shapes import proposal_json
+from contracts.proposals.stored import proposal_member_hash, propose
 from contracts.store.models import AuditEntry, Proposal, ProposalDecision, ProposalStatus
 from tests.contracts.proposals.proposal_factory import (
     AS_AT,

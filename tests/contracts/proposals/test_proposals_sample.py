@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from contracts.proposals.stored import proposal_json, propose
+from contracts.proposals.shapes import proposal_json
+from contracts.proposals.stored import propose
 
 sample = pytest.importorskip(
     "contracts.sample.generate", reason="the sample generator is not there yet"

@@ -1,0 +1,152 @@
+"""Reading stored proposals and recording people's decisions on them.
+
+`set_decision` is the one way a decision is recorded, from the command line
+or from the finance workbook, always with an audit entry; a decision also
+settles a pending re-review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contracts.errors import ContractsError
+from contracts.proposals.stored import REVIEW_FLAG, proposal_member_hash
+from contracts.store import audit
+from contracts.store.models import (
+    Proposal,
+    ProposalCommissioner,
+    ProposalDecision,
+    ProposalMember,
+    ProposalStatus,
+)
+
+# What people type for each decision.
+DECISION_WORDS = {
+    "accept": ProposalStatus.ACCEPTED,
+    "accepted": ProposalStatus.ACCEPTED,
+    "reject": ProposalStatus.REJECTED,
+    "rejected": ProposalStatus.REJECTED,
+    "defer": ProposalStatus.DEFERRED,
+    "deferred": ProposalStatus.DEFERRED,
+}
+
+
+class ProposalNotFound(ContractsError):
+    """No stored proposal has that ID."""
+
+
+def _with_everything(statement: Any) -> Any:
+    return statement.options(
+        selectinload(Proposal.members).selectinload(ProposalMember.contract),
+        selectinload(Proposal.commissioners).selectinload(ProposalCommissioner.organisation),
+        selectinload(Proposal.provider),
+        selectinload(Proposal.lead_commissioner),
+        selectinload(Proposal.decisions),
+    )
+
+
+def list_proposals(session: Session, *, status: str | None = None) -> list[Proposal]:
+    """Stored proposals, by rule and then the largest value first."""
+    statement = _with_everything(select(Proposal))
+    if status is not None:
+        wanted = status.strip().lower()
+        if wanted not in {s.value for s in ProposalStatus}:
+            listed = ", ".join(s.value for s in ProposalStatus)
+            raise ContractsError(f"'{status}' is not a proposal status; use one of {listed}")
+        statement = statement.where(Proposal.status == wanted)
+    proposals = list(session.scalars(statement))
+    return sorted(
+        proposals,
+        key=lambda p: (p.rule, p.annual_value is None, -(p.annual_value or 0), p.id),
+    )
+
+
+def find_proposal(session: Session, proposal_id: str) -> Proposal:
+    """A proposal by its ID, or by the start of it if that is unique."""
+    text = proposal_id.strip()
+    if text.lower().startswith("p-"):
+        text = "P-" + text[2:]
+    found = session.scalar(_with_everything(select(Proposal)).where(Proposal.id == text))
+    if found is not None:
+        return found
+    matches = list(session.scalars(select(Proposal.id).where(Proposal.id.startswith(text))))
+    if len(matches) == 1:
+        return find_proposal(session, matches[0])
+    if matches:
+        raise ProposalNotFound(
+            f"'{proposal_id}' is the start of {len(matches)} proposal IDs; give more of it"
+        )
+    raise ProposalNotFound(
+        f"no proposal has the ID '{proposal_id}'; 'contracts proposals list' shows them"
+    )
+
+
+def _clean_notes(notes: str | None) -> str | None:
+    return notes.strip() if notes and notes.strip() else None
+
+
+def would_change(proposal: Proposal, status: str | None, notes: str | None) -> bool:
+    """Whether deciding ``status`` with ``notes`` would record anything new."""
+    notes = _clean_notes(notes)
+    unchanged = proposal.status == status and not proposal.needs_review
+    return not (unchanged and (notes is None or notes == latest_notes(proposal)))
+
+
+def set_decision(
+    session: Session,
+    proposal: Proposal | str,
+    decision: str,
+    *,
+    notes: str | None = None,
+    reviewer: str | None = None,
+    via: str = "cli",
+) -> ProposalDecision | None:
+    """Record accept, reject or defer on a proposal (or its ID); returns None if
+    nothing would change.
+
+    A decision also settles a pending re-review: the members as they are now
+    become the ones decided on.
+    """
+    status = DECISION_WORDS.get(decision.strip().lower())
+    if status is None:
+        raise ContractsError(f"'{decision}' is not a decision; use accept, reject or defer")
+    if isinstance(proposal, str):
+        proposal = find_proposal(session, proposal)
+    notes = _clean_notes(notes)
+    if not would_change(proposal, status, notes):
+        return None
+    previous = proposal.status
+    row = ProposalDecision(
+        proposal=proposal,
+        decision=status,
+        previous_status=previous,
+        decided_by=reviewer or audit.current_user(),
+        notes=notes,
+        via=via,
+    )
+    session.add(row)
+    proposal.status = status
+    if proposal.needs_review:
+        proposal.needs_review = False
+        proposal.members_hash = proposal_member_hash(proposal)
+        proposal.flags = [f for f in proposal.flags if not f.startswith(REVIEW_FLAG)]
+    audit.record(
+        session,
+        action="proposal decided",
+        entity_type="proposal",
+        entity_id=proposal.id,
+        actor=row.decided_by,
+        before={"status": str(previous)},
+        after={"status": str(status), "via": via},
+        notes=notes,
+    )
+    session.flush()
+    return row
+
+
+def latest_notes(proposal: Proposal) -> str | None:
+    """The notes of the proposal's latest decision, if any."""
+    return proposal.decisions[-1].notes if proposal.decisions else None
