@@ -3,7 +3,7 @@
 Pure functions over :class:`Record` snapshots (no database), so the same code
 scores pairs for the report, for ``duplicates explain`` and in property tests.
 Every field lands on a named level; each level has a Fellegi–Sunter weight in
-bits (:mod:`contracts.match_weights`), and the score is the base-2 logistic of
+bits (:mod:`contracts.duplicates.weights`), and the score is the base-2 logistic of
 the prior plus those weights. Money is compared as ``Decimal`` only.
 """
 

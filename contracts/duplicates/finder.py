@@ -3,7 +3,7 @@
 When a lead commissioner and its associates each keep a register, one contract
 appears in several, under other references, spellings and roundings. This
 module loads the register (contracts still in it), links the copies
-(:mod:`contracts.linkage`) and describes each set in words a commissioning lead
+(:mod:`contracts.duplicates.linkage`) and describes each set in words a commissioning lead
 can check. People's verdicts are stored as :class:`DuplicateDecision` rows keyed
 on the contracts' stable uids, so they survive re-imports.
 """
@@ -207,7 +207,7 @@ def parties_read(chosen: ColumnElement[bool]) -> Select:
 
 def contracts_read(chosen: ColumnElement[bool]) -> Select:
     """The contract columns detection reads. The stored run's hash
-    (:mod:`contracts.duplicate_snapshot`) covers exactly these three queries."""
+    (:mod:`contracts.duplicates.stored_run`) covers exactly these three queries."""
     return (
         select(
             Contract.id,

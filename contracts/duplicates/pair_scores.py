@@ -1,6 +1,6 @@
 """Every candidate pair's log-odds at once: the comparisons as array operations.
 
-:func:`contracts.matching.compare` scores one pair and says why, field by
+:func:`contracts.duplicates.compare.compare` scores one pair and says why, field by
 field; running it for every candidate pair costs a Python call per field per
 pair, most of it on pairs that are plainly not copies. Here the records are
 laid out as columns (ids, dates as day numbers, money as integer pence,

@@ -1,11 +1,11 @@
 """A second yardstick: the same mid and south Essex, as other publishers would record it.
 
-The tool's own sample (:mod:`contracts.sample`) is written with the tool's
+The tool's own sample (:mod:`contracts.sample.generate`) is written with the tool's
 vocabulary in mind, so scoring well on it proves little. This world is
 planned without looking at the matcher or the rules: its own seeds, its own
 invented providers, its own titles, a later date (1 April 2018, after the two
 Essex mental health trusts merged into EPUT) and the NHS Standard Contract's
-service categories rather than the tool's. :mod:`contracts.sample_other_files`
+service categories rather than the tool's. :mod:`contracts.sample.other`
 writes it the way other registers do; ``truth.json`` has the same shape as the
 tool's own sample, so ``bench/quality_bench.py`` scores both.
 """
