@@ -165,8 +165,8 @@ def _spellings(
     taken = set(connection.scalars(sa.select(aliases.c.normalised)))
     new = []
     for org in orgs:
-        for text in (org.name, *org.aliases, org.ods_code, org.gss_code):
-            key = normalise_name(text) if text else ""
+        for text in (org.name, *org.aliases, org.ods_code or "", org.gss_code or ""):
+            key = normalise_name(text)
             if key and key not in taken:
                 taken.add(key)
                 new.append(
