@@ -31,6 +31,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "payment_mechanism",
     "status",
     "notes",
+    "provider_code",
+    "commissioner_code",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "provider", "commissioner")
 MONEY_FIELDS = frozenset({"annual_value", "total_value"})
@@ -174,6 +176,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "status": ("status", "contract status", "state", "current status"),
     "notes": ("notes", "comments", "remarks", "note", "comment", "additional information"),
+    # The code columns (ODS or GSS codes); the full synonym list comes with the column work.
+    "provider_code": ("provider code", "provider ods code"),
+    "commissioner_code": ("commissioner code", "commissioner ods code"),
 }
 
 # Below this similarity (0..100) a suggested field is a guess, not a help.

@@ -336,6 +336,8 @@ def _import_sheet(
     place = _place(register, table.sheet.name)
     columns = table.columns
     required = set(REQUIRED_FIELDS) - ({"commissioner"} if default_commissioner else set())
+    # A column of ODS/GSS codes names the provider or commissioner as well as a name does.
+    required -= {name for name in ("provider", "commissioner") if f"{name}_code" in columns.fields}
     missing = required - set(columns.fields)
     if missing:
         _missing_columns(table, register, report, missing)

@@ -13,7 +13,7 @@ import codecs
 import csv
 import hashlib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -59,6 +59,7 @@ class RegisterFile:
         self.expected_rows = 0  # for the progress bar only
         self._workbook: Any = None
         self._handles: list[Any] = []
+        self._generators: list[Generator[Row, None, None]] = []
         _refuse_unreadable(path)
         if path.suffix.lower() in CSV_SUFFIXES:
             self.kind = "csv"
@@ -106,10 +107,13 @@ class RegisterFile:
 
     def _excel_sheet(self, worksheet: Any) -> SheetRows:
         sheet = SheetRows(worksheet.title, iter(()), hidden=worksheet.sheet_state != "visible")
-        sheet.rows = self._excel_rows(worksheet, sheet)
+        rows = self._excel_rows(worksheet, sheet)
+        # A sheet read only as far as its header holds its part of the zip open: close it too.
+        self._generators.append(rows)
+        sheet.rows = rows
         return sheet
 
-    def _excel_rows(self, worksheet: Any, sheet: SheetRows) -> Iterator[Row]:
+    def _excel_rows(self, worksheet: Any, sheet: SheetRows) -> Generator[Row, None, None]:
         # openpyxl's read-only worksheet drops row and column attributes; its own
         # parser keeps them, so hidden rows and columns are seen in the same pass.
         workbook = self._workbook
@@ -144,6 +148,9 @@ class RegisterFile:
                 ) from error
 
     def close(self) -> None:
+        for rows in self._generators:
+            rows.close()
+        self._generators.clear()
         for handle in self._handles:
             handle.close()
         self._handles.clear()

@@ -64,6 +64,16 @@ COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
     "payment_mechanism": ("optional", "How it is paid: block, tariff, cost and volume…", "block"),
     "status": ("optional", "live, expired, in procurement…", "live"),
     "notes": ("optional", "Anything else the team should know.", ""),
+    "provider_code": (
+        "optional",
+        "The provider's ODS code, if known; enough without a provider name.",
+        "RAJ",
+    ),
+    "commissioner_code": (
+        "optional",
+        "The lead commissioner's ODS or GSS code; enough without a name.",
+        "06Q",
+    ),
 }
 
 

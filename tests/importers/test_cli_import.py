@@ -109,6 +109,8 @@ def test_template(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
         "payment_mechanism",
         "status",
         "notes",
+        "provider_code",
+        "commissioner_code",
     ]
     lists = {
         str(dv.sqref).split(":")[0]: dv.formula1 for dv in register.data_validations.dataValidation
