@@ -32,10 +32,11 @@ from contracts.consolidation import (
 )
 from contracts.duplicate_snapshot import duplicate_representatives
 from contracts.errors import ContractsError
+from contracts.footprints import DEFAULT_FOOTPRINT, resolve_footprint
+from contracts.footprints import Footprint as FootprintArea
 from contracts.models import (
     Contract,
     ContractParty,
-    Footprint,
     Organisation,
     PartyRole,
     Proposal,
@@ -119,21 +120,11 @@ class ProposalRun:
         }
 
 
-def check_footprint(footprint: str) -> str:
-    """The footprint as stored ("mid and south Essex"), or "all"; any case."""
-    choices = [ALL_FOOTPRINTS, *(f.value for f in Footprint)]
-    for choice in choices:
-        if footprint.strip().lower() == choice.lower():
-            return choice
-    listed = ", ".join(f"'{c}'" for c in choices)
-    raise ContractsError(f"'{footprint}' is not a footprint; use one of {listed}")
-
-
 def propose(
     session: Session,
     *,
     rules_path: Path | str | None = None,
-    footprint: str = Footprint.MID_AND_SOUTH_ESSEX,
+    footprint: str = DEFAULT_FOOTPRINT,
     on: dt.date,
     dry_run: bool = False,
     representatives: Representatives | None = None,
@@ -144,7 +135,6 @@ def propose(
     duplicates engine by default), so each real contract is counted once.
     """
     rules = load_rules(rules_path)
-    footprint = check_footprint(footprint)
     index = OrganisationIndex.load(session)
     org_objects = {o.id: o for o in index.organisations}
     orgs = {
@@ -156,9 +146,12 @@ def propose(
         found = index.resolve(text)
         return found.id if found is not None else None
 
+    area = resolve_footprint(footprint, org_objects.values(), index)
+    footprint = area.name
+
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
     contracts, records = _load_records(
-        session, on, footprint, orgs, (representatives or duplicate_representatives)(session)
+        session, on, area, (representatives or duplicate_representatives)(session)
     )
     drafts = grouper.drafts(records)
     run = ProposalRun(on, footprint, rules.path, dry_run, contracts_considered=len(records))
@@ -292,8 +285,7 @@ def _insert(session: Session, proposals: list[NewProposal]) -> None:
 def _load_records(
     session: Session,
     on: dt.date,
-    footprint: str,
-    orgs: dict[int, OrgInfo],
+    footprint: FootprintArea,
     representatives: dict[int, int],
 ) -> tuple[dict[int, Contract], list[ContractRecord]]:
     """The contracts the rules may use: in force, in the footprint, each counted once."""
@@ -319,7 +311,7 @@ def _load_records(
         lead = leads.get(contract_id)
         if lead is None:
             return False
-        return footprint == ALL_FOOTPRINTS or orgs[lead].footprint == footprint
+        return lead in footprint
 
     eligible = sorted(c for c in contracts if in_footprint(c))
     # Each duplicate set stands as one contract: its representative if that is

@@ -280,10 +280,10 @@ def test_an_unknown_provider_in_the_rules_names_the_line(session: Session, tmp_p
     rules = tmp_path / "rules.toml"
     rules.write_text(
         '[form_groups]\nnhs = ["NHS Standard Contract"]\n[[rules]]\nname = "x"\n'
-        'description = "Some trust."\nproviders = ["RXX"]\n',
+        'description = "Some trust."\nproviders = ["ZZ9"]\n',
         encoding="utf-8",
     )
-    with pytest.raises(RuleFileError, match=r"line 6: key 'providers' of rule 'x': 'RXX'"):
+    with pytest.raises(RuleFileError, match=r"line 6: key 'providers' of rule 'x': 'ZZ9'"):
         run(session, rules_path=rules)
 
 
