@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -20,8 +22,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts import audit
 from contracts.errors import ContractsError, OrganisationNotFound
-from contracts.models import Organisation, OrganisationAlias
+from contracts.models import Organisation, OrganisationAlias, OrganisationKind
 from contracts.names import normalise_name, simplify
+from contracts.national_data import read_national
+from contracts.national_load import LoadReport, load_national, renormalise_aliases
 
 # Finance systems cut names at 30 characters; a name at least this long that
 # is the start of exactly one known name is taken to be that name, cut short.
@@ -282,3 +286,77 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
         "successor_code": organisation.successor.code if organisation.successor else None,
         "aliases": sorted(a.alias for a in organisation.aliases),
     }
+
+
+COMMISSIONING_KINDS = ("CCG", "ICB", "local authority", "NHS England")
+_GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
+
+
+def add_organisation(
+    session: Session,
+    name: str,
+    kind: str,
+    *,
+    code: str | None = None,
+    commissioner: bool | None = None,
+) -> Organisation:
+    """A body the reference data lacks; its name and code become spellings of it."""
+    name = " ".join(name.split())
+    kinds = [k.value for k in OrganisationKind]
+    if kind not in kinds:
+        listed = ", ".join(f"'{k}'" for k in kinds)
+        raise ContractsError(f"'{kind}' is not a kind of organisation; use one of {listed}")
+    if not normalise_name(name):
+        raise ContractsError("an organisation needs a name with at least one letter or digit")
+    index = OrganisationIndex.load(session)
+    for text in (name, code):
+        clash = index.resolve(text) if text else None
+        if clash is not None:
+            raise ContractsError(
+                f"'{text}' already names '{clash.name}' ({clash.code or 'no code'}); "
+                "use contracts orgs alias to add a spelling of it"
+            )
+    code = code.strip().upper() if code else None
+    is_gss = bool(code and _GSS_CODE.match(code))
+    organisation = Organisation(
+        name=name,
+        kind=kind,
+        ods_code=None if is_gss else code,
+        gss_code=code if is_gss else None,
+        is_commissioner=kind in COMMISSIONING_KINDS if commissioner is None else commissioner,
+        origin="user",
+    )
+    session.add(organisation)
+    session.flush()
+    taken = set(session.scalars(select(OrganisationAlias.normalised)))
+    for text in (name, code):
+        key = normalise_name(text) if text else ""
+        if key and key not in taken:
+            taken.add(key)
+            session.add(OrganisationAlias(organisation=organisation, alias=text, normalised=key))
+    audit.record(
+        session,
+        action="organisation added",
+        entity_type="organisation",
+        entity_id=organisation.id,
+        after={"name": name, "kind": kind, "code": code},
+    )
+    return organisation
+
+
+def load_reference(session: Session, directory: Path | None = None) -> LoadReport:
+    """Bring the store up to date with the reference data (the shipped files, or ``directory``)."""
+    national = read_national(directory)
+    session.flush()  # the upsert reads the tables directly: pending changes first
+    connection = session.connection()
+    renormalise_aliases(connection)
+    report = load_national(connection, national)
+    session.expire_all()
+    audit.record(
+        session,
+        action="reference data loaded",
+        entity_type="organisations",
+        entity_id=str(directory or "shipped"),
+        after={"summary": report.summary(), "adopted": report.adopted},
+    )
+    return report
