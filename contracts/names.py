@@ -11,6 +11,7 @@ database, so migrations and importers can use them alike.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -72,12 +73,14 @@ _COUNCIL_PREFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def simplify(text: str) -> str:
     """Lower case, "&" as "and", no apostrophes, other punctuation and spaces as one space."""
     lowered = _APOSTROPHES.sub("", text.lower()).replace("&", " and ")
     return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and registers repeat names on many rows
 def normalise_name(text: str) -> str:
     """The lookup key of an organisation name or code (case and punctuation blind)."""
     key = _normalise_once(text)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,16 +55,25 @@ class OrganisationIndex:
 
     def __init__(self, organisations: list[Organisation]) -> None:
         self._by_key: dict[str, Organisation] = {}
-        self._simple: list[tuple[str, int]] = []  # (simplified name, id(org)), sorted on demand
-        self._sorted = True
+        self._simple: list[tuple[str, int]] = []  # (simplified name, id(org)), kept sorted
+        self._sorted = False
         self._objects: dict[int, Organisation] = {}
         self._by_id: dict[int, Organisation] = {}
-        self._choices: dict[bool, tuple[list[str], list[str]]] = {}
+        # Keys a "did you mean" compares against, kept up to date as organisations are
+        # added: (all, commissioners only) × (every key, names without codes, long keys).
+        self._choices: dict[tuple[bool, str], list[str]] = defaultdict(list)
+        # Names without codes, shortest first, with their lengths alongside for bisect.
+        self._by_length: dict[bool, tuple[list[int], list[str]]] = {
+            False: ([], []),
+            True: ([], []),
+        }
         # "Did you mean" texts already worked out: one misspelling on every row of a
         # large register is looked up once, not once a row.
         self._hints: dict[tuple[str, bool], str] = {}
         for organisation in organisations:
             self.add(organisation)
+        self._simple.sort()
+        self._sorted = True
 
     @classmethod
     def load(cls, session: Session) -> OrganisationIndex:
@@ -74,17 +85,22 @@ class OrganisationIndex:
     def add(self, organisation: Organisation, *spellings: str) -> None:
         """Index an organisation under its name, codes, aliases and ``spellings``."""
         self._hints.clear()
-        self._choices.clear()
         if organisation.id is not None:
             self._by_id[organisation.id] = organisation
         self._objects[id(organisation)] = organisation
         names = [organisation.name, *spellings, *(a.alias for a in organisation.aliases)]
         codes = [c for c in (organisation.ods_code, organisation.gss_code) if c]
         for text in [*names, *codes]:
-            self._by_key.setdefault(normalise_name(text), organisation)
+            key = normalise_name(text)
+            if key not in self._by_key:
+                self._by_key[key] = organisation
+                self._choose(key, organisation)
         for text in names:
-            self._simple.append((simplify(text), id(organisation)))
-        self._sorted = False
+            entry = (simplify(text), id(organisation))
+            if self._sorted:  # one more provider during an import: insert in place
+                bisect.insort(self._simple, entry)
+            else:
+                self._simple.append(entry)
 
     @property
     def organisations(self) -> list[Organisation]:
@@ -118,9 +134,6 @@ class OrganisationIndex:
         """The one organisation with a name that starts with ``simple``, a name cut short."""
         if len(simple) < TRUNCATED_MIN_LENGTH:
             return None
-        if not self._sorted:
-            self._simple.sort()
-            self._sorted = True
         start = bisect.bisect_left(self._simple, (simple, -1))
         owners = set()
         for name, owner in itertools.islice(self._simple, start, None):
@@ -142,34 +155,61 @@ class OrganisationIndex:
             seen.add(id(successor))
         return organisation
 
-    def suggest(self, text: str, *, commissioners_only: bool = False) -> Suggestion | None:
-        """The nearest known name, for "did you mean …?" messages."""
+    def suggest(
+        self,
+        text: str,
+        *,
+        commissioners_only: bool = False,
+        parts: bool = True,
+        min_score: float = SUGGESTION_MIN_SCORE,
+    ) -> Suggestion | None:
+        """The nearest known name, for "did you mean …?" messages.
+
+        ``parts=False`` compares whole names only (a tenth of the time): enough
+        to warn that a new name looks like a misspelling of a known one.
+        """
         if not text.strip():
             return None
-        keys, long_keys = self._candidates(commissioners_only)
+        query = normalise_name(text)
+        keys = self._choices[(commissioners_only, "all")]
+        if not parts:
+            keys = self._length_band(commissioners_only, len(query), min_score)
+        long_keys = self._choices[(commissioners_only, "long")]
         if not keys:
             return None
-        query = normalise_name(text)
         # name_similarity, computed with rapidfuzz's C scorers over all names at once.
-        best = process.extractOne(query, keys, scorer=fuzz.ratio)
-        if len(query) >= PARTIAL_MIN_LENGTH and long_keys:
+        best = process.extractOne(query, keys, scorer=fuzz.ratio, score_cutoff=min_score)
+        if parts and len(query) >= PARTIAL_MIN_LENGTH and long_keys:
             partial = process.extractOne(query, long_keys, scorer=fuzz.partial_ratio)
             if partial is not None and (best is None or 0.9 * partial[1] > best[1]):
                 best = (partial[0], 0.9 * partial[1], partial[2])
-        if best is None or best[1] < SUGGESTION_MIN_SCORE:
+        if best is None or best[1] < min_score:
             return None
         return Suggestion(self._by_key[best[0]], float(best[1]))
 
-    def _candidates(self, commissioners_only: bool) -> tuple[list[str], list[str]]:
-        if commissioners_only not in self._choices:
-            keys = [
-                key
-                for key, org in self._by_key.items()
-                if not commissioners_only or org.is_commissioner
-            ]
-            long_keys = [k for k in keys if len(k) >= PARTIAL_MIN_LENGTH]
-            self._choices[commissioners_only] = (keys, long_keys)
-        return self._choices[commissioners_only]
+    def _length_band(self, commissioners_only: bool, length: int, min_score: float) -> list[str]:
+        """Names long or short enough to reach ``min_score`` by fuzz.ratio at all.
+
+        ratio = 2·matches / (len a + len b), so a name more than about a third
+        longer or a quarter shorter cannot reach 85: no need to compare it.
+        """
+        lengths, keys = self._by_length[commissioners_only]
+        share = max(min_score, 1.0) / 100
+        low = math.ceil(length * share / (2 - share))
+        high = math.floor(length * (2 - share) / share)
+        return keys[bisect.bisect_left(lengths, low) : bisect.bisect_right(lengths, high)]
+
+    def _choose(self, key: str, organisation: Organisation) -> None:
+        code_like = " " not in key and any(c.isdigit() for c in key)
+        for commissioners in {False, bool(organisation.is_commissioner)}:
+            self._choices[(commissioners, "all")].append(key)
+            if not code_like:
+                lengths, keys = self._by_length[commissioners]
+                at = bisect.bisect_right(lengths, len(key))
+                lengths.insert(at, len(key))
+                keys.insert(at, key)
+            if len(key) >= PARTIAL_MIN_LENGTH:
+                self._choices[(commissioners, "long")].append(key)
 
     def hint(self, text: str, *, commissioners_only: bool = False) -> str:
         """ "; did you mean 'X'?" for an error message about ``text``, or ""."""

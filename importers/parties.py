@@ -98,7 +98,8 @@ class Parties:
         if not names:
             return []
         parts = [names]
-        for separator in _LIST_SEPARATORS:
+        whole = self.resolve(names)  # "Bournemouth, Christchurch and Poole Council" is one
+        for separator in () if whole is not None else _LIST_SEPARATORS:
             if separator in names:
                 parts = names.split(separator)
                 break
@@ -160,7 +161,7 @@ class Parties:
     def _on_date(
         self, field: str, found: Organisation, start: dt.date | None, emit: Emit
     ) -> Organisation:
-        if start is None:
+        if start is None or found.close_date is None or found.close_date >= start:
             return found
         current = self.index.on_date(found, start)
         if current is not found:
@@ -177,7 +178,7 @@ class Parties:
         key = normalise_name(name) or name.lower()
         if key not in self.new_providers:
             self.new_providers[key] = NewProvider(name[:200])
-            suggestion = self.index.suggest(name)
+            suggestion = self.index.suggest(name, parts=False, min_score=CLOSE_NAME_SCORE)
             if suggestion is not None and _may_be_misspelling(key, suggestion):
                 found = suggestion.organisation
                 message = (
