@@ -46,7 +46,7 @@ class PairSuggestion:
     def command(self) -> str:
         """The command that settles it: the first gives way to the second."""
         keep, other = self.second, self.first
-        return f'contracts orgs merge "{other.name}" {keep.code or repr(keep.name)}'
+        return f'contracts orgs merge "{other.name}" ' + (keep.code or f'"{keep.name}"')
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -120,15 +120,21 @@ class OrganisationIndex:
             return None
         key = normalise_name(text)
         found = self._by_key.get(key)
-        if found is None and key.endswith(" cc"):  # "Norfolk CC": county or city council
-            found = self._by_key.get(f"{key[:-3]} county council") or self._by_key.get(
-                f"{key[:-3]} council"
-            )
+        if found is None:
+            found = self._without_legal_ending(key)
         if found is None:
             found = self._truncated(simplify(text))
         if found is not None and on is not None:
             return self.on_date(found, on)
         return found
+
+    def _without_legal_ending(self, key: str) -> Organisation | None:
+        """A trust or council named without what it is: "Norfolk and Norwich University
+        Hospitals" (NHS FT), "Norfolk CC" (county or city council)."""
+        if key.endswith(" cc"):
+            stem = key[:-3]
+            return self._by_key.get(f"{stem} county council") or self._by_key.get(f"{stem} council")
+        return self._by_key.get(f"{key} ft") or self._by_key.get(f"{key} trust")
 
     def _truncated(self, simple: str) -> Organisation | None:
         """The one organisation with a name that starts with ``simple``, a name cut short."""
@@ -254,7 +260,11 @@ def list_organisations(session: Session) -> list[Organisation]:
     return list(
         session.scalars(
             select(Organisation)
-            .options(selectinload(Organisation.aliases), selectinload(Organisation.successor))
+            .options(
+                selectinload(Organisation.aliases),
+                selectinload(Organisation.successor),
+                selectinload(Organisation.parent),
+            )
             .order_by(Organisation.is_commissioner.desc(), Organisation.name)
         )
     )
@@ -324,6 +334,10 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
         "close_date": organisation.close_date.isoformat() if organisation.close_date else None,
         "successor": organisation.successor.name if organisation.successor else None,
         "successor_code": organisation.successor.code if organisation.successor else None,
+        "tier": organisation.tier,
+        "part_of": organisation.parent.name if organisation.parent else None,
+        "part_of_code": organisation.parent.code if organisation.parent else None,
+        "origin": organisation.origin,
         "aliases": sorted(a.alias for a in organisation.aliases),
     }
 
