@@ -21,6 +21,7 @@ FOOTPRINTS_FILE = Path(__file__).parent / "data" / "footprints.toml"
 DEFAULT_FOOTPRINT = "mid and south Essex"
 ALL_FOOTPRINTS = "all"
 ICB_KIND = "ICB"
+MAX_NAME_LENGTH = 200  # proposals record the footprint's name
 
 
 class _Org(Protocol):
@@ -80,6 +81,11 @@ def read_footprints(path: Path) -> dict[str, FootprintList]:
                 f"footprint '{name}' in {path} needs members = [\"code or name\", …]"
             )
         description = str(entry.get("description", ""))
+        if len(name) > MAX_NAME_LENGTH:
+            raise ContractsError(
+                f"footprint name '{name[:40]}…' in {path} is longer than "
+                f"{MAX_NAME_LENGTH} characters"
+            )
         found[name.strip().lower()] = FootprintList(name, tuple(members), description, path)
     return found
 
@@ -113,7 +119,8 @@ def resolve_footprint(
     if found is None or found.kind != ICB_KIND:  # "Norfolk and Waveney": its ICB's short name
         found = index.resolve(f"{text} ICB") or found
     if found is not None and found.kind == ICB_KIND:
-        return Footprint(found.name, _expand([found.id], orgs), f"{found.name} and its CCGs")
+        name = found.name.replace("Integrated Care Board", "ICB")
+        return Footprint(name, _expand([found.id], orgs), f"{found.name} and its CCGs")
     named = ", ".join(f"'{f.name}'" for f in lists.values())
     what = f": it names {found.name}, a {found.kind}, not an ICB or STP" if found else ""
     raise ContractsError(

@@ -347,7 +347,7 @@ class Proposal(Base):
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.CANDIDATE, index=True)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     lead_commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    footprint: Mapped[str] = mapped_column(String(40))
+    footprint: Mapped[str] = mapped_column(String(200))
     as_at: Mapped[dt.date]
     annual_value: Mapped[Amount | None]
     contracts_before: Mapped[int]

@@ -4,8 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-01
 
-Adds each organisation's parent (a CCG's ICB, a district's county) and a
-council's tier, recomputes stored alias keys for the new name rules, and loads
+Widens proposals.footprint (a footprint is now any ICB's name), adds each
+organisation's parent (a CCG's ICB, a district's county) and a council's tier,
+recomputes stored alias keys for the new name rules, and loads
 ``contracts/data/organisations/`` through the same upsert as
 ``contracts orgs load``: missing bodies are added, nothing is deleted, and a
 successor someone recorded stays.
@@ -37,6 +38,11 @@ def upgrade() -> None:
             "organisations",
             ["parent_id"],
             ["id"],
+        )
+    with op.batch_alter_table("proposals", schema=None) as batch_op:
+        # A footprint is now any ICB's name or a name of the user's choosing.
+        batch_op.alter_column(
+            "footprint", existing_type=sa.String(length=40), type_=sa.String(length=200)
         )
     connection = op.get_bind()
     renormalise_aliases(connection)
@@ -71,6 +77,10 @@ def downgrade() -> None:
             organisations.update()
             .where(code == (ref.ods_code or ref.gss_code), organisations.c.origin == "reference")
             .values(close_date=ref.close_date)
+        )
+    with op.batch_alter_table("proposals", schema=None) as batch_op:
+        batch_op.alter_column(
+            "footprint", existing_type=sa.String(length=200), type_=sa.String(length=40)
         )
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.drop_constraint(

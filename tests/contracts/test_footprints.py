@@ -44,7 +44,7 @@ def test_the_default_is_the_five_ccgs_their_icb_and_three_councils(session: Sess
 @pytest.mark.parametrize("text", ["QH8", "NHS Mid and South Essex ICB", "E54000026"])
 def test_an_icb_by_code_or_name_brings_its_ccgs(session: Session, text: str) -> None:
     footprint, codes = _footprint(session, text)
-    assert footprint.name == "NHS Mid and South Essex Integrated Care Board"
+    assert footprint.name == "NHS Mid and South Essex ICB"
     assert codes == {"99E", "99F", "06Q", "99G", "07G", "QH8"}
 
 
@@ -95,7 +95,7 @@ def test_the_rules_work_the_same_for_another_footprint(session: Session) -> None
     found = [proposal_json(p) for p in norfolk.proposals]
     (proposal,) = [p for p in found if p["rule"] == "one-provider-one-service"]
     assert len(proposal["contracts"]) == 3  # type: ignore[arg-type]
-    assert proposal["footprint"] == "NHS Norfolk and Waveney Integrated Care Board"
+    assert proposal["footprint"] == "NHS Norfolk and Waveney ICB"
     essex = propose(session, on=AS_AT, representatives=no_duplicates)
     (mse,) = [p for p in essex.proposals if p.rule == "one-provider-one-service"]
     assert mse.footprint == "mid and south Essex"
