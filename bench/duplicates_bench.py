@@ -28,8 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from contracts import db
-from contracts.models import Contract, ContractParty, Organisation, PartyRole
+from contracts.store import db
+from contracts.store.models import Contract, ContractParty, Organisation, PartyRole
 
 SEED = 7
 PROVIDERS = 300
@@ -163,7 +163,7 @@ def build(url: str, size: int) -> list[tuple[str, str]]:
 
 def detect(url: str) -> dict[str, object]:
     """Run in a child process: detection alone, with its own peak memory."""
-    from contracts.duplicates import find_duplicates
+    from contracts.duplicates.finder import find_duplicates
 
     engine = db.open_database(url)
     with db.session_factory(engine).begin() as session:

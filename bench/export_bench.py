@@ -33,10 +33,9 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert, select
 
-from contracts import db
-from contracts.duplicate_snapshot import current_run
-from contracts.export import export_workbook
-from contracts.models import (
+from contracts.duplicates.stored_run import current_run
+from contracts.store import db
+from contracts.store.models import (
     Contract,
     ContractParty,
     Organisation,
@@ -45,6 +44,7 @@ from contracts.models import (
     ProposalCommissioner,
     ProposalMember,
 )
+from contracts.workbook.export import export_workbook
 
 SEED = 11
 PROVIDERS = 300

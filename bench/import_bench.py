@@ -96,7 +96,7 @@ def bare_read(path: Path) -> dict[str, float]:
 
 
 def full_import(path: Path, database: Path) -> dict[str, float]:
-    from contracts import db
+    from contracts.store import db
     from importers import import_file
 
     engine = db.open_database(f"sqlite:///{database}")  # created at head before timing
@@ -145,7 +145,7 @@ if __name__ == "__main__":
         if kind == "bare":
             result = bare_read(file)
         else:
-            from contracts import db as _db
+            from contracts.store import db as _db
 
             _db.open_database(f"sqlite:///{db_path}").dispose()
             result = full_import(file, db_path)

@@ -36,7 +36,7 @@ HEADERS = ["Contract Ref", "Contract title", "Commissioner", "Associate commissi
 
 def spellings(rng: random.Random) -> tuple[list[str], list[str]]:
     """Provider and commissioner spellings, as varied as real registers write them."""
-    from contracts.national_data import read_national
+    from contracts.organisations.national_data import read_national
 
     national = read_national()
     trusts = [o for o in national if "trust" in o.kind]
@@ -95,10 +95,10 @@ def _rows(path: Path) -> list[tuple[str, str, str, dt.date]]:
 
 def resolve_only(database: Path, path: Path) -> float:
     """Seconds to do what the import does for names: build the index, resolve every row."""
-    from contracts import db
     from contracts.findings import Severity
-    from contracts.models import Organisation
-    from contracts.organisations import OrganisationIndex
+    from contracts.organisations.index import OrganisationIndex
+    from contracts.store import db
+    from contracts.store.models import Organisation
     from importers.parties import Parties
 
     rows = _rows(path)
@@ -125,7 +125,7 @@ def resolve_only(database: Path, path: Path) -> float:
 
 
 def whole_import(database: Path, path: Path) -> tuple[float, int]:
-    from contracts import db
+    from contracts.store import db
     from importers import import_file
 
     engine = db.open_database(f"sqlite:///{database}")
@@ -140,7 +140,7 @@ def whole_import(database: Path, path: Path) -> tuple[float, int]:
 
 def measure(rows: int, folder: Path) -> tuple[float, float, int]:
     """The whole import, and (on a second fresh database) its name resolution alone."""
-    from contracts import db
+    from contracts.store import db
 
     path = folder / f"register-{rows}.csv"
     write_register(path, rows)

@@ -26,8 +26,9 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contracts import db
-from contracts.models import (
+from contracts.proposals.stored import propose
+from contracts.store import db
+from contracts.store.models import (
     Contract,
     ContractParty,
     Organisation,
@@ -35,7 +36,6 @@ from contracts.models import (
     PartyRole,
     ProposalMember,
 )
-from contracts.proposals import propose
 
 AS_AT = dt.date(2016, 4, 1)
 TARGET_SECONDS = 30

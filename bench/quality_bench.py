@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contracts import db
-from contracts.demo import import_sample
-from contracts.sample import load_truth, write_sample
-from contracts.sample_world import AS_AT
+from contracts.sample.demo import import_sample
+from contracts.sample.generate import load_truth, write_sample
+from contracts.sample.world import AS_AT
+from contracts.store import db
 
 COVERAGE = 0.8  # share of a group's members a proposal must cover
 
@@ -119,8 +119,8 @@ def run_seed(seed: int, contracts: int, work: Path) -> SeedResult:
     try:
         for _path, report in import_sample(sessions, sample.out_dir, truth):
             result.import_errors += int(report.has_errors)
-        if available("contracts.duplicates", "find_duplicates"):
-            from contracts.duplicates import find_duplicates
+        if available("contracts.duplicates.finder", "find_duplicates"):
+            from contracts.duplicates.finder import find_duplicates
 
             with sessions() as session:
                 report = find_duplicates(session)
@@ -132,8 +132,8 @@ def run_seed(seed: int, contracts: int, work: Path) -> SeedResult:
                 }
             score_duplicates(found, truth, result)
             result.duplicates_run = True
-        if available("contracts.proposals", "propose"):
-            from contracts.proposals import propose
+        if available("contracts.proposals.stored", "propose"):
+            from contracts.proposals.stored import propose
 
             with sessions.begin() as session:
                 run = propose(session, on=AS_AT)
@@ -198,9 +198,9 @@ def main() -> None:
     if not available("importers", "import_file"):
         print("import (importers.import_file) is not available yet: nothing to measure")
         return
-    if not available("contracts.duplicates", "find_duplicates"):
+    if not available("contracts.duplicates.finder", "find_duplicates"):
         print("duplicate pairs: skipped, contracts.duplicates.find_duplicates is not available yet")
-    if not available("contracts.proposals", "propose"):
+    if not available("contracts.proposals.stored", "propose"):
         print("consolidation groups: skipped, contracts.proposals.propose is not available yet")
     with tempfile.TemporaryDirectory(prefix="quality-bench-") as folder:
         results = [run_seed(seed, args.contracts, Path(folder)) for seed in args.seeds]

@@ -7,17 +7,17 @@ its decisions back. Every function takes a ``Session`` and leaves the commit
 to the caller.
 """
 
-from contracts.db import database_url, open_database, session_factory, upgrade
-from contracts.duplicate_snapshot import duplicate_representatives
-from contracts.duplicates import explain_pair, find_duplicates, record_decision
+from contracts.duplicates.finder import explain_pair, find_duplicates, record_decision
+from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
-from contracts.export import export_workbook
-from contracts.models import Contract, Organisation, Proposal
-from contracts.organisations import OrganisationIndex, find_organisation
-from contracts.proposals import list_proposals, propose, set_decision
-from contracts.review import review_workbook
-from contracts.sample import write_sample
-from contracts.summary import summarise_register
+from contracts.organisations.index import OrganisationIndex, find_organisation
+from contracts.proposals.stored import list_proposals, propose, set_decision
+from contracts.sample.generate import write_sample
+from contracts.store.db import database_url, open_database, session_factory, upgrade
+from contracts.store.models import Contract, Organisation, Proposal
+from contracts.store.summary import summarise_register
+from contracts.workbook.export import export_workbook
+from contracts.workbook.review import review_workbook
 
 __all__ = [
     "Contract",

@@ -37,3 +37,11 @@ class RuleFileError(ContractsError):
 
 class WeightsFileError(ContractsError):
     """A duplicate-weights file is invalid; the message names the key."""
+
+
+class PlanError(ContractsError):
+    """The stored proposals cannot be planned as they are; the message says why."""
+
+
+class PlanConflict(PlanError):
+    """Two accepted proposals share a contract, so no plan can carry out both."""

@@ -8,7 +8,7 @@ and the rules' TOML use the same canonical names.
 
 from __future__ import annotations
 
-from contracts.names import simplify
+from contracts.organisations.names import simplify
 
 # canonical name -> spellings seen in registers (matched after `simplify`)
 SERVICE_CATEGORIES: dict[str, tuple[str, ...]] = {

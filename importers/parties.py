@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from contracts.findings import Severity
-from contracts.imports import NewProvider
-from contracts.models import Organisation
-from contracts.names import normalise_name
-from contracts.organisations import OrganisationIndex, Suggestion
+from contracts.organisations.index import OrganisationIndex, Suggestion
+from contracts.organisations.names import normalise_name
+from contracts.store.imports import NewProvider
+from contracts.store.models import Organisation
 
 # A new provider this similar to a known name may be a misspelling of it: warn.
 CLOSE_NAME_SCORE = 85.0

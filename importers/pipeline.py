@@ -20,13 +20,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
-from contracts import audit
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity
-from contracts.imports import NewProvider, RegisterWriter, lock_source, previous_import
-from contracts.models import ImportBatch, Organisation
-from contracts.money import format_gbp
-from contracts.organisations import OrganisationIndex
+from contracts.organisations.index import OrganisationIndex
+from contracts.store import audit
+from contracts.store.imports import NewProvider, RegisterWriter, lock_source, previous_import
+from contracts.store.models import ImportBatch, Organisation
+from contracts.store.money import format_gbp
 from importers.columns import REQUIRED_FIELDS, nearest_field, parse_mapping
 from importers.reading import RegisterFile, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
-from contracts.models import Organisation
+from contracts.store.models import Organisation
 from contracts.vocabulary import CONTRACT_FORMS, SERVICE_CATEGORIES
 from importers.columns import CANONICAL_FIELDS, MONEY_FIELDS
 

@@ -15,9 +15,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from contracts.findings import Finding, Severity
-from contracts.imports import ContractRecord, NewProvider, row_key
-from contracts.models import Organisation
-from contracts.organisations import OrganisationIndex
+from contracts.organisations.index import OrganisationIndex
+from contracts.store.imports import ContractRecord, NewProvider, row_key
+from contracts.store.models import Organisation
 from contracts.vocabulary import canonical_category, canonical_form
 from importers.columns import ColumnMap
 from importers.parties import Parties

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from contracts.money import PENNY
+from contracts.store.money import PENNY
 
 
 @dataclass(frozen=True)

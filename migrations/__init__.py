@@ -1,1 +1,1 @@
-"""Alembic migrations of the contracts store (see ``contracts.db``)."""
+"""Alembic migrations of the contracts store (see ``contracts.store.db``)."""

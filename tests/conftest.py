@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from contracts import db
+from contracts.store import db
 
 POSTGRES_URL = os.environ.get("CONTRACTS_TEST_POSTGRES_URL")
 NO_POSTGRES = (

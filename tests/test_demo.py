@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from contracts.demo import DATABASE_FILE, WORKBOOK_FILE, run_demo
-from contracts.sample import load_truth
+from contracts.sample.demo import DATABASE_FILE, WORKBOOK_FILE, run_demo
+from contracts.sample.generate import load_truth
 
 
 def _count(database: Path) -> int:

@@ -7,11 +7,11 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
-from contracts import db
 from contracts.errors import SchemaOutOfDate, SchemaTooNew
-from contracts.models import Organisation
-from contracts.national_data import read_national
-from contracts.reference import REFERENCE_ORGANISATIONS
+from contracts.organisations.national_data import read_national
+from contracts.organisations.reference import REFERENCE_ORGANISATIONS
+from contracts.store import db
+from contracts.store.models import Organisation
 
 
 def test_single_head() -> None:

@@ -1,6 +1,6 @@
 """The contracts store: organisations, contracts, imports, proposals, decisions, audit.
 
-Money columns are BIGINT pence (see contracts.money.Money).
+Money columns are BIGINT pence (see contracts.store.money.Money).
 
 Revision ID: 0001
 Revises:

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from contracts.names import normalise_name
-from contracts.reference import REFERENCE_ORGANISATIONS
+from contracts.organisations.names import normalise_name
+from contracts.organisations.reference import REFERENCE_ORGANISATIONS
 
 revision: str = "0002"
 down_revision: str | None = "0001"

@@ -1,7 +1,7 @@
 """Duplicate runs: the sets last found, cached so exports and summaries need not look again.
 
 The cache is keyed on a hash of everything detection reads; see
-contracts.duplicate_snapshot. Money columns are BIGINT pence.
+contracts.duplicates.stored_run. Money columns are BIGINT pence.
 
 Revision ID: 0003
 Revises: 0002

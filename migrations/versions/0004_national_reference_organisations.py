@@ -19,9 +19,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from contracts.national_data import read_national
-from contracts.national_load import aliases, load_national, organisations, renormalise_aliases
-from contracts.reference import REFERENCE_ORGANISATIONS
+from contracts.organisations.national_data import read_national
+from contracts.organisations.national_load import (
+    aliases,
+    load_national,
+    organisations,
+    renormalise_aliases,
+)
+from contracts.organisations.reference import REFERENCE_ORGANISATIONS
 
 revision: str = "0004"
 down_revision: str | None = "0003"

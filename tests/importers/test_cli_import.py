@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from cli import main
-from contracts import db
-from contracts.models import Contract, ImportBatch
+from contracts.store import db
+from contracts.store.models import Contract, ImportBatch
 from importers import import_file
 from importers.columns import match_header
 from tests.importers.helpers import simple_register, write_csv

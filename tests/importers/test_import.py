@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.errors import InputRejected
-from contracts.models import Contract, ContractHistory, ImportBatch, Organisation, PartyRole
+from contracts.store.models import Contract, ContractHistory, ImportBatch, Organisation, PartyRole
 from importers import import_file
 from tests.importers.helpers import HEADERS, simple_register, write_csv, write_workbook
 

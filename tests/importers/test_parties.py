@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.models import Contract, ContractParty, Organisation
+from contracts.store.models import Contract, ContractParty, Organisation
 from importers import import_file
 from tests.importers.helpers import write_workbook
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contracts.money import format_gbp
+from contracts.store.money import format_gbp
 from importers.values import (
     DAY_FIRST,
     MONTH_FIRST,

@@ -1,0 +1,190 @@
+"""The whole pipeline at national scale, each stage against its library floor.
+
+Writes the sample (`contracts sample DIR --contracts N`: ten registers with
+realistic sharing between proposals), then runs every stage as a fresh
+`contracts` process, exactly as a user would, beside the bare libraries on the
+same files in the same run:
+
+- floor *read*: a bare openpyxl read-only pass over every workbook (and
+  ``csv.reader`` over every CSV), one process per file like the import;
+- ``import`` of every register (one process per file, with the
+  ``--commissioner`` the sample prints);
+- ``duplicates``, ``propose``, ``plan`` (where the command exists), ``summary``;
+- ``export``, against floor *write*: XlsxWriter in constant-memory mode writing
+  the same number of cells of each sheet, cycling the export's own first rows;
+- ``review`` of the exported workbook, unchanged;
+- ``contracts --help``.
+
+Prints wall time and peak memory (each process's own ``ru_maxrss`` via
+``os.wait4``) and the ratios the targets are set in (issue 15): import ≤ 1.3×
+read, duplicates + propose ≤ 2× read, export ≤ 1.5× write, every peak ≤ 300 MB.
+Absolute times drift with the machine's load; the ratios are taken in one run.
+
+    .venv/bin/python bench/pipeline_bench.py                  # 100,000 contracts, SQLite
+    .venv/bin/python bench/pipeline_bench.py 20000            # another size
+    .venv/bin/python bench/pipeline_bench.py 100000 --database postgresql+psycopg://…
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = str(Path(sys.executable).with_name("contracts"))
+AS_AT = "2016-04-01"
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mib: float
+
+
+def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
+    """Run one process to the end; its wall time and its own peak RSS in MiB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise SystemExit(f"{' '.join(argv[:4])}… failed ({status}): {stderr[-600:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def total(name: str, runs: list[tuple[float, float]]) -> Stage:
+    return Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
+
+
+BARE_READ = """
+import csv, sys
+from pathlib import Path
+path = Path(sys.argv[1])
+if path.suffix == ".csv":
+    raw = path.read_bytes()
+    encoding = "utf-8-sig" if raw.startswith(b"\\xef\\xbb\\xbf") else "utf-8"
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    with path.open(encoding=encoding, newline="") as handle:
+        for row in csv.reader(handle):
+            pass
+else:
+    import openpyxl
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            pass
+    workbook.close()
+"""
+
+BARE_WRITE = """
+import json, sys
+import xlsxwriter
+shape = json.load(open(sys.argv[1]))
+workbook = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
+for sheet in shape:
+    worksheet = workbook.add_worksheet(sheet["name"])
+    rows = sheet["rows"] or [[None]]
+    for r in range(sheet["count"]):
+        for c, value in enumerate(rows[r % len(rows)]):
+            if value is not None:
+                worksheet.write(r, c, value)
+workbook.close()
+"""
+
+
+def workbook_shape(path: Path, sample_rows: int = 200) -> list[dict[str, object]]:
+    """Each sheet's row count and its first rows, for the bare writer to cycle."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    shape = []
+    for sheet in workbook.worksheets:
+        rows: list[list[object]] = []
+        count = 0
+        for row in sheet.iter_rows(values_only=True):
+            count += 1
+            if len(rows) < sample_rows:
+                rows.append([v if isinstance(v, int | float | str) else None for v in row])
+        shape.append({"name": sheet.title, "count": count, "rows": rows})
+    workbook.close()
+    return shape
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("contracts", nargs="?", type=int, default=100_000)
+    parser.add_argument("--database", help="a PostgreSQL URL; default a fresh SQLite file")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    url = args.database or f"sqlite:///{work / 'contracts.db'}"
+    if args.database:
+        run([CONTRACTS, "--database", url, "db", "upgrade"])
+    db = [CONTRACTS, "--database", url]
+    registers = work / "registers"
+    print(f"writing the sample: {args.contracts:,} contracts (seed {args.seed}) …", flush=True)
+    run([CONTRACTS, "sample", str(registers), "--contracts", str(args.contracts),
+         "--seed", str(args.seed)])  # fmt: skip
+    truth = json.loads((registers / "truth.json").read_text())
+    files = [(registers / f["path"], f["commissioner_option"]) for f in truth["files"]]
+
+    stages: list[Stage] = []
+    stages.append(total("floor: bare read", [
+        run([sys.executable, "-c", BARE_READ, str(p)]) for p, _ in files
+    ]))  # fmt: skip
+    imports = []
+    for path, commissioner in files:
+        option = ["--commissioner", commissioner] if commissioner else []
+        imports.append(run([*db, "import", str(path), *option]))
+    stages.append(total("import", imports))
+    stages.append(total("duplicates", [run([*db, "duplicates", "--format", "json"])]))
+    stages.append(total("propose", [run([*db, "propose", "--on", AS_AT, "--format", "json"])]))
+    help_text = subprocess.run([*db, "--help"], capture_output=True, text=True).stdout
+    if "plan" in help_text.split():
+        stages.append(total("plan", [run([*db, "plan", "--on", AS_AT, "--format", "json"])]))
+    stages.append(total("summary", [run([*db, "summary", "--format", "json"])]))
+    workbook = work / "finance.xlsx"
+    stages.append(total("export", [run([*db, "export", str(workbook)])]))
+    shape_file = work / "shape.json"
+    shape_file.write_text(json.dumps(workbook_shape(workbook)))
+    stages.append(total("floor: bare write", [
+        run([sys.executable, "-c", BARE_WRITE, str(shape_file), str(work / "bare.xlsx")])
+    ]))  # fmt: skip
+    stages.append(total("review", [run([*db, "review", str(workbook), "--dry-run"])]))
+    stages.append(total("--help", [run([CONTRACTS, "--help"])]))
+
+    by_name = {stage.name: stage for stage in stages}
+    read, write = by_name["floor: bare read"].seconds, by_name["floor: bare write"].seconds
+    print(f"\n{args.contracts:,} contracts, {'PostgreSQL' if args.database else 'SQLite'}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
+    print(f"{'stage':<18}{'seconds':>9}{'peak MiB':>10}  ratio")
+    for stage in stages:
+        ratio = ""
+        if stage.name == "import":
+            ratio = f"{stage.seconds / read:.2f}× read (target ≤ 1.3)"
+        elif stage.name == "export":
+            ratio = f"{stage.seconds / write:.2f}× write (target ≤ 1.5)"
+        print(f"{stage.name:<18}{stage.seconds:>9.1f}{stage.peak_mib:>10.0f}  {ratio}")
+    both = by_name["duplicates"].seconds + by_name["propose"].seconds
+    print(f"duplicates + propose: {both / read:.2f}× read (target ≤ 2)")
+    worst = max((s for s in stages if not s.name.startswith("floor")), key=lambda s: s.peak_mib)
+    print(f"largest peak: {worst.name} {worst.peak_mib:.0f} MiB (target ≤ 300)")
+
+
+if __name__ == "__main__":
+    main()

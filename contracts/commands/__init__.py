@@ -1,0 +1,1 @@
+"""The `contracts` commands: one module per command group, assembled by ``cli.py``."""

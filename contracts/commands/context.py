@@ -1,0 +1,68 @@
+"""What every command shares: the store named by --database, --format, and date options.
+
+``cli.main`` puts a `Store` on ``ctx.obj``; it opens the database only when a
+command first asks for it, so `contracts --help` and `contracts sample` never
+touch a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from contracts.commands.render import FORMATS
+from contracts.store import db
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, csv or json for scripts (json is printed alone on stdout).",
+)
+
+
+class Store:
+    """The database named on the command line, opened on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = db.open_database(self.url)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds, rolled back if not."""
+        with db.session_factory(self.engine).begin() as session:
+            yield session
+
+
+def store(ctx: click.Context) -> Store:
+    """The `Store` that ``cli.main`` put on the context."""
+    return ctx.find_object(Store)  # type: ignore[return-value]
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    """A click callback: an ISO date, or a one-sentence error naming the value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2016-04-01") from None

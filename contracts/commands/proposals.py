@@ -1,0 +1,180 @@
+"""`contracts propose` and `contracts proposals`: run the rules, read and decide proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from contracts.commands.context import FORMAT_OPTION, parse_date, store
+from contracts.commands.render import proposal_card, proposal_list, proposal_run
+from contracts.commands.timeline import plan_report
+from contracts.proposals import stored as proposals
+from contracts.proposals.packing import Objective
+from contracts.proposals.plan import make_plan
+
+
+@click.command("propose")
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(dir_okay=False),
+    help="A rules TOML file of your own (default: the shipped contracts/data/rules.toml).",
+)
+@click.option(
+    "--footprint",
+    default="mid and south Essex",
+    show_default=True,
+    help="Only contracts led by commissioners of this footprint: a name from "
+    "contracts/data/footprints.toml, an ICB or STP by code or name (QH8, 'Norfolk and "
+    "Waveney'), your own FILE.toml[:NAME], or 'all'.",
+)
+@click.option(
+    "--on",
+    "on",
+    callback=parse_date,
+    help="Only contracts in force on this date (default today), e.g. 2016-04-01.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the stored candidates even though they were made for another date.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what the rules find; store nothing.")
+@FORMAT_OPTION
+@click.pass_context
+def propose_command(
+    ctx: click.Context,
+    rules_path: str | None,
+    footprint: str,
+    on: dt.date | None,
+    replace: bool,
+    dry_run: bool,
+    fmt: str,
+) -> None:
+    """Run the consolidation rules and store the candidate proposals.
+
+    Undecided candidates of an earlier run at the same date are replaced;
+    accepted, rejected and deferred proposals keep their decision (and are
+    flagged for review if their contracts have changed). Proposals belong to
+    the date they were made for: another --on than the stored run's stops,
+    unless --replace.
+
+    Example: contracts propose --on 2016-04-01
+    """
+    with store(ctx).unit_of_work() as session:
+        run = proposals.propose(
+            session,
+            rules_path=rules_path,
+            footprint=footprint,
+            on=on or dt.date.today(),
+            dry_run=dry_run,
+            replace=replace,
+        )
+        data = run.as_json()
+    proposal_run(data, fmt, dry_run=dry_run)
+
+
+@click.group("proposals", invoke_without_command=True)
+@click.option("--status", help="Only candidate, accepted, rejected or deferred proposals.")
+@FORMAT_OPTION
+@click.pass_context
+def proposals_group(ctx: click.Context, status: str | None, fmt: str) -> None:
+    """The stored consolidation proposals and their decisions.
+
+    Without a subcommand, lists them (same as `contracts proposals list`).
+
+    Example: contracts proposals --status candidate --format csv
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(proposals_list, status=status, fmt=fmt)
+
+
+@proposals_group.command("list")
+@click.option("--status", help="Only candidate, accepted, rejected or deferred proposals.")
+@FORMAT_OPTION
+@click.pass_context
+def proposals_list(ctx: click.Context, status: str | None, fmt: str) -> None:
+    """List the stored proposals: rule, title, lead, contracts before → after, value.
+
+    Example: contracts proposals list --status accepted --format json
+    """
+    with store(ctx).unit_of_work() as session:
+        data = [
+            proposals.proposal_json(p) for p in proposals.list_proposals(session, status=status)
+        ]
+    proposal_list(data, fmt)
+
+
+@proposals_group.command("show")
+@click.argument("proposal_id")
+@FORMAT_OPTION
+@click.pass_context
+def proposals_show(ctx: click.Context, proposal_id: str, fmt: str) -> None:
+    """Show one proposal: its contracts, reasons, flags and decisions.
+
+    Example: contracts proposals show P-4af4744f16
+    """
+    with store(ctx).unit_of_work() as session:
+        data = proposals.proposal_detail(proposals.find_proposal(session, proposal_id))
+    proposal_card(data, fmt)
+
+
+@proposals_group.command("decide")
+@click.argument("proposal_id")
+@click.argument("decision", type=click.Choice(["accept", "reject", "defer"]))
+@click.option("--notes", help="Why, for the decision record and the audit log.")
+@click.pass_context
+def proposals_decide(
+    ctx: click.Context, proposal_id: str, decision: str, notes: str | None
+) -> None:
+    """Accept, reject or defer a proposal; kept on every later `contracts propose`.
+
+    Example: contracts proposals decide P-4af4744f16 accept --notes "board 12 May"
+    """
+    with store(ctx).unit_of_work() as session:
+        proposal = proposals.find_proposal(session, proposal_id)
+        recorded = proposals.set_decision(session, proposal, decision, notes=notes)
+        message = f"{proposal.id} {proposal.title}: {proposal.status}"
+    click.echo(message if recorded else f"{message} (already recorded; nothing changed)")
+
+
+@click.command("plan")
+@click.option(
+    "--on",
+    "on",
+    callback=parse_date,
+    help="The date the stored proposals were made for (the default); another date is refused.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice([o.value for o in Objective]),
+    default=Objective.CONTRACTS.value,
+    show_default=True,
+    help="What to maximise first: contracts removed, or annual value covered (the other "
+    "breaks ties).",
+)
+@click.option(
+    "--go-live",
+    "go_live",
+    callback=parse_date,
+    help="One go-live date for every new contract (default: the day after its last member ends).",
+)
+@FORMAT_OPTION
+@click.pass_context
+def plan_command(
+    ctx: click.Context, on: dt.date | None, objective: str, go_live: dt.date | None, fmt: str
+) -> None:
+    """The non-overlapping set of proposals to carry out, when each goes live, and what
+    each member contract needs (an extension or an early end) to get there.
+
+    Accepted proposals are always in the plan and rejected or deferred ones never; of
+    the candidates, the plan takes the set with no contract twice that removes the most
+    contracts (then covers the most annual value), and names for each one left out the
+    planned proposal it overlaps.
+
+    Example: contracts plan --format json
+    """
+    with store(ctx).unit_of_work() as session:
+        plan = make_plan(session, on=on, objective=objective, go_live=go_live)
+    plan_report(plan, fmt)

@@ -1,0 +1,1 @@
+"""The duplicate finder: compare, block, link and weigh contracts; keep the last run."""

@@ -1,0 +1,348 @@
+"""Comparing two contracts field by field, with evidence a person can check.
+
+Pure functions over :class:`Record` snapshots (no database), so the same code
+scores pairs for the report, for ``duplicates explain`` and in property tests.
+Every field lands on a named level; each level has a Fellegi–Sunter weight in
+bits (:mod:`contracts.match_weights`), and the score is the base-2 logistic of
+the prior plus those weights. Money is compared as ``Decimal`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from rapidfuzz import fuzz
+
+from contracts.duplicates.weights import Weights
+from contracts.organisations.names import simplify
+from contracts.store.money import format_gbp
+
+# Abbreviations registers use in titles, expanded so that "Comm MH svcs" and
+# "Community Mental Health Services" meet.
+TITLE_ABBREVIATIONS = {
+    "svc": "service",
+    "svcs": "services",
+    "serv": "services",
+    "servs": "services",
+    "mh": "mental health",
+    "comm": "community",
+    "cmty": "community",
+    "ae": "accident and emergency",
+    "hosp": "hospital",
+    "hosps": "hospitals",
+    "chc": "continuing healthcare",
+    "ld": "learning disabilities",
+    "eol": "end of life",
+    "pts": "patient transport services",
+    "nepts": "non emergency patient transport services",
+    "ooh": "out of hours",
+    "uc": "urgent care",
+    "mgmt": "management",
+    "mgt": "management",
+    "rehab": "rehabilitation",
+    "supp": "support",
+    "paeds": "paediatric",
+    "paed": "paediatric",
+    "peds": "paediatric",
+    "diag": "diagnostics",
+    "amb": "ambulance",
+    "cyp": "children and young people",
+    "camhs": "child and adolescent mental health services",
+    "incl": "including",
+    "inc": "including",
+    "ctr": "centre",
+    "center": "centre",
+    "program": "programme",
+    "nhs111": "nhs 111",
+}
+# Phrases after `simplify` ("A&E" becomes "a and e").
+_TITLE_PHRASES = (("a and e", "accident and emergency"),)
+# Words that carry no evidence about which contract a title names.
+TITLE_STOPWORDS = frozenset({"the", "of", "for", "and", "to", "in", "with", "a", "an", "on"})
+
+# Money roundings registers use: to the pound, £100, £1,000, £10k, 1.2m-style (£100k), £1m.
+ROUNDING_UNITS = tuple(Decimal(u) for u in ("1", "100", "1000", "10000", "100000", "1000000"))
+# A rounding unit counts only when it is small beside the amount (£1m rounding of £300k is noise).
+ROUNDING_MAX_SHARE = Decimal(5)
+FIVE_PERCENT = Decimal("0.05")
+# Days between one contract's end and the next one's start that still make them successive.
+ADJACENT_MAX_GAP_DAYS = 31
+
+_REFERENCE_PARTS = re.compile(r"[0-9]+|[A-Z]+")
+
+
+def normalise_title(title: str | None) -> str:
+    """Lower case, punctuation gone, abbreviations expanded, stop words dropped."""
+    padded = f" {simplify(title or '')} "
+    for phrase, expansion in _TITLE_PHRASES:
+        padded = padded.replace(f" {phrase} ", f" {expansion} ")
+    words: list[str] = []
+    for token in padded.split():
+        words.extend(TITLE_ABBREVIATIONS.get(token, token).split())
+    return " ".join(w for w in words if w not in TITLE_STOPWORDS)
+
+
+def normalise_reference(reference: str | None) -> str:
+    """Case, punctuation and leading zeros ignored: "MSE/2016/007" == "mse 2016 7"."""
+    if not reference:
+        return ""
+    parts = _REFERENCE_PARTS.findall(reference.upper())
+    return "-".join(str(int(p)) if p.isdigit() else p for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the comparison needs of one contract, loaded once."""
+
+    id: int
+    uid: str
+    source: str
+    reference: str | None
+    title: str
+    provider_id: int | None
+    provider_group: int | None  # successor root of the provider (the blocking key)
+    commissioners: frozenset[int]
+    lead_id: int | None
+    service_category: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    annual_value: Decimal | None
+    total_value: Decimal | None
+    has_associates: bool = False
+    # The provider and every organisation that succeeded it, in order.
+    provider_chain: tuple[int, ...] = ()
+    title_key: str = field(default="", compare=False)
+    reference_key: str = field(default="", compare=False)
+
+    @classmethod
+    def build(cls, **values: object) -> Record:
+        """A record with its normalised title and reference worked out."""
+        record = cls(**values)  # type: ignore[arg-type]
+        object.__setattr__(record, "title_key", normalise_title(record.title))
+        object.__setattr__(record, "reference_key", normalise_reference(record.reference))
+        return record
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    field: str
+    level: str
+    weight: float
+    detail: str  # the words a report shows ("" when the level says nothing worth saying)
+
+
+@dataclass(frozen=True)
+class PairComparison:
+    """The verdict on two contracts: definite rule or score, and the evidence."""
+
+    a_id: int
+    b_id: int
+    fields: tuple[FieldEvidence, ...]
+    score: float
+    log_odds: float
+    definite: str | None = None  # why the pair can never be a duplicate, if it cannot
+
+    @property
+    def reasons(self) -> list[str]:
+        if self.definite:
+            return [self.definite]
+        return [f.detail for f in self.fields if f.detail]
+
+
+def _reference(a: Record, b: Record) -> tuple[str, str]:
+    if not a.reference or not b.reference:
+        return "missing", ""
+    if a.reference.strip() == b.reference.strip():
+        return "exact", "same reference"
+    if a.reference_key and a.reference_key == b.reference_key:
+        return "normalised_equal", "references equal apart from punctuation"
+    if a.source == b.source:
+        return "different_same_register", "two references in one register"
+    return "different", ""
+
+
+def _provider(a: Record, b: Record) -> tuple[str, str]:
+    if a.provider_id is None or b.provider_id is None:
+        return "missing", "provider unknown"
+    if a.provider_id == b.provider_id:
+        return "same_organisation", "same provider"
+    if same_successor_chain(a, b):
+        return "same_successor_group", "one provider succeeded the other"
+    return "different", "different providers"
+
+
+def same_successor_chain(a: Record, b: Record) -> bool:
+    """One provider is the other or succeeded it (RRD → R1L), not merely a sibling
+    in a later merger (RDD and RQ8 both became RAJ, but were two trusts in 2016)."""
+    return a.provider_id in b.provider_chain or b.provider_id in a.provider_chain
+
+
+def _commissioners(a: Record, b: Record) -> tuple[str, str]:
+    if not a.commissioners or not b.commissioners:
+        return "missing", ""
+    if a.commissioners == b.commissioners:
+        return "same_party_set", "same commissioners"
+    if a.commissioners & b.commissioners:
+        return "overlapping", "commissioners overlap"
+    return "disjoint", "no commissioner in common"
+
+
+def _category(a: Record, b: Record) -> tuple[str, str]:
+    if not a.service_category or not b.service_category:
+        return "missing", ""
+    if a.service_category.casefold() == b.service_category.casefold():
+        return "same", "same service category"
+    return "different", "different service categories"
+
+
+def title_similarity(a: Record, b: Record) -> float:
+    """0..100, symmetric: word-order-blind similarity of the normalised titles."""
+    return float(fuzz.token_sort_ratio(a.title_key, b.title_key))
+
+
+def _title(a: Record, b: Record, weights: Weights) -> tuple[str, str]:
+    similarity = title_similarity(a, b)
+    shown = math.floor(similarity)
+    for level in ("near_identical", "very_similar", "similar"):
+        if similarity >= weights.title_cuts[level]:
+            return level, f"title {shown}% similar"
+    return "different", f"titles differ ({shown}% similar)"
+
+
+def _period(a: Record, b: Record) -> tuple[str, str]:
+    # One ending before the other starts is decidable even when the other end is unknown.
+    for first, second in ((a, b), (b, a)):
+        if first.end_date and second.start_date and first.end_date < second.start_date:
+            if (second.start_date - first.end_date).days <= ADJACENT_MAX_GAP_DAYS:
+                return "adjacent", "one follows the other (successive contracts)"
+            return "disjoint", "periods do not overlap"
+    if a.start_date is not None and a.start_date == b.start_date:
+        if a.end_date is not None and a.end_date == b.end_date:
+            return "identical", "same period"
+        return "same_start_or_end", "same start date"
+    if a.end_date is not None and a.end_date == b.end_date:
+        return "same_start_or_end", "same end date"
+    if None in (a.start_date, a.end_date, b.start_date, b.end_date):
+        return "missing", ""
+    return "overlapping", "periods overlap"
+
+
+def _round_to(value: Decimal, unit: Decimal) -> Decimal:
+    return (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP) * unit
+
+
+def rounding_unit(a: Decimal, b: Decimal) -> Decimal | None:
+    """The smallest unit one amount is the other rounded to, if any (exact Decimal maths)."""
+    largest = max(abs(a), abs(b))
+    for unit in ROUNDING_UNITS:
+        if unit * ROUNDING_MAX_SHARE > largest:
+            break
+        for rounded, other in ((a, b), (b, a)):
+            if rounded % unit == 0 and _round_to(other, unit) == rounded:
+                return unit
+    return None
+
+
+def _value(a: Decimal | None, b: Decimal | None, label: str) -> tuple[str, str]:
+    if a is None or b is None:
+        return "missing", ""
+    if a == b:
+        return "equal", f"{label} equal"
+    unit = rounding_unit(a, b)
+    if unit is not None:
+        return "within_rounding", f"{label} equal to the nearest {format_gbp(unit)[:-3]}"
+    if abs(a - b) <= max(abs(a), abs(b)) * FIVE_PERCENT:
+        return "within_5_percent", f"{label} within 5%"
+    return "different", f"{label}s differ ({format_gbp(a)} and {format_gbp(b)})"
+
+
+def definite_rule(a: Record, b: Record) -> str | None:
+    """Evidence that decides alone that two records are not copies of one contract."""
+    if a.id == b.id:
+        return "the same contract"
+    if a.source == b.source and a.reference and a.reference == b.reference:
+        return "same register and reference: the same row (an update), not a duplicate"
+    if (
+        a.provider_id is not None
+        and b.provider_id is not None
+        and a.provider_id != b.provider_id
+        and not same_successor_chain(a, b)
+    ):
+        return "different providers, neither succeeding the other: never a duplicate"
+    return None
+
+
+def logistic2(log_odds: float) -> float:
+    """2^w / (1 + 2^w), computed without overflow."""
+    if log_odds >= 0:
+        return 1.0 / (1.0 + 2.0**-log_odds)
+    odds = 2.0**log_odds
+    return odds / (1.0 + odds)
+
+
+def compare(a: Record, b: Record, weights: Weights) -> PairComparison:
+    """Every field's level and weight, the definite rule if one applies, and the score."""
+    if b.id < a.id:
+        a, b = b, a
+    levels = {
+        "reference": _reference(a, b),
+        "provider": _provider(a, b),
+        "commissioners": _commissioners(a, b),
+        "service_category": _category(a, b),
+        "title": _title(a, b, weights),
+        "period": _period(a, b),
+        "annual_value": _value(a.annual_value, b.annual_value, "annual value"),
+        "total_value": _value(a.total_value, b.total_value, "total value"),
+    }
+    evidence = tuple(
+        FieldEvidence(name, level, weights.levels[name].get(level, 0.0), detail)
+        for name, (level, detail) in levels.items()
+    )
+    definite = definite_rule(a, b)
+    log_odds = weights.prior + sum(e.weight for e in evidence)
+    score = 0.0 if definite else logistic2(log_odds)
+    return PairComparison(a.id, b.id, evidence, score, log_odds, definite)
+
+
+class ScoreBound:
+    """A cheap, exact test that a pair cannot reach the threshold.
+
+    The cheap fields (definite rules, provider, commissioners, period,
+    reference) are scored first; if even the best levels of the remaining
+    fields could not lift the pair to the threshold, the title and money
+    comparisons are skipped. The outcome is the same as a full comparison's,
+    at a fraction of the cost for the many candidate pairs that are plainly
+    not copies.
+    """
+
+    _REST = ("service_category", "title", "annual_value", "total_value")
+
+    def __init__(self, weights: Weights, threshold: float) -> None:
+        self.levels = weights.levels
+        if threshold <= 0.0:
+            self.needed = -math.inf
+        elif threshold >= 1.0:
+            self.needed = math.inf
+        else:
+            self.needed = math.log2(threshold / (1.0 - threshold))
+        best_rest = sum(max(weights.levels[f].values()) for f in self._REST)
+        self.base = weights.prior + best_rest
+
+    def could_link(self, a: Record, b: Record) -> bool:
+        if self.needed == -math.inf:
+            return True
+        if definite_rule(a, b) is not None:
+            return False
+        levels = self.levels
+        best = (
+            self.base
+            + levels["provider"].get(_provider(a, b)[0], 0.0)
+            + levels["commissioners"][_commissioners(a, b)[0]]
+            + levels["period"][_period(a, b)[0]]
+            + levels["reference"][_reference(a, b)[0]]
+        )
+        return best >= self.needed

@@ -1,0 +1,1 @@
+"""Consolidation proposals: the rules, grouping contracts under them, and the stored proposals."""

@@ -1,0 +1,518 @@
+"""Applying the rules: grouping contracts into draft single-contract proposals.
+
+Pure Python over small records, with no database, so the grouping can be
+tested for its invariants (order does not matter, a contract is in at most
+one proposal per rule, values add up to the penny) and run on 100,000
+contracts in seconds. :mod:`contracts.proposals` loads the records, stores
+the drafts and keeps people's decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from contracts.proposals.rules import LEAD_LARGEST_SHARE, Rule, RuleSet
+from contracts.store.money import format_gbp
+from contracts.vocabulary import SERVICE_CATEGORIES
+
+PARTNERSHIP_FLAG = "needs a partnership (section 75) agreement"
+# Service categories written as people write them in a title.
+_DISPLAY = {"a&e": "A&E", "nhs 111": "NHS 111"}
+# Endings dropped from organisation names in titles ("Provide", not "Provide
+# Community Interest Company").
+_NAME_ENDINGS = (
+    " NHS Foundation Trust",
+    " NHS Trust",
+    " Community Interest Company",
+    " NHS FT",
+    " CIC",
+    " Limited",
+    " Ltd",
+)
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    name: str
+    code: str | None
+    kind: str
+    footprint: str
+    close_date: dt.date | None = None
+    successor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ContractRecord:
+    """One contract as the rules see it: a duplicate set's representative."""
+
+    id: int
+    uid: str
+    provider_id: int | None
+    service_category: str | None
+    contract_form: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    annual_value: Decimal | None
+    lead_id: int
+    associate_ids: tuple[int, ...] = ()
+    copies: tuple[str, ...] = ()  # uids of the other records of the same contract
+
+
+@dataclass
+class Draft:
+    """A proposal before it is stored: what the rule found and why."""
+
+    id: str
+    rule: Rule
+    members: list[ContractRecord]
+    provider_id: int | None
+    lead_id: int
+    commissioner_ids: list[int]  # the lead first
+    title: str
+    annual_value: Decimal | None
+    unknown_values: int
+    earliest_start: dt.date | None
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    members_hash: str = ""
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {m.id for m in self.members}
+
+
+def proposal_id(rule_name: str, uids: Iterable[str]) -> str:
+    """Stable from the rule and its members, so a re-run finds the same proposal."""
+    text = "\n".join([rule_name, *sorted(uids)])
+    return "P-" + hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def members_hash(
+    items: Iterable[tuple[str, Decimal | None, dt.date | None, dt.date | None]],
+) -> str:
+    """Hash of members' identities, annual values and dates: changes mean re-review."""
+    lines = sorted(
+        f"{uid}|{'' if value is None else f'{value:.2f}'}|{start or ''}|{end or ''}"
+        for uid, value, start, end in items
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def overlap_groups(member_sets: dict[str, set[int]]) -> list[list[str]]:
+    """Proposal IDs grouped where proposals share contracts (directly or through others).
+
+    Proposals that share a contract cannot both be signed as they stand, so a
+    group of overlapping proposals becomes one contract after: each contract
+    is counted once.
+    """
+    parent: dict[str, str] = {key: key for key in member_sets}
+
+    def find(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    holder: dict[int, str] = {}
+    for key in sorted(member_sets):
+        for member in member_sets[key]:
+            if member in holder:
+                parent[find(key)] = find(holder[member])
+            else:
+                holder[member] = key
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(member_sets):
+        groups[find(key)].append(key)
+    return sorted(groups.values())
+
+
+def count_once(member_sets: Iterable[set[int]]) -> tuple[set[int], int]:
+    """Contracts covered by any proposal, and how many contracts they become."""
+    sets = {str(n): members for n, members in enumerate(member_sets) if members}
+    covered = set().union(*sets.values()) if sets else set()
+    return covered, len(overlap_groups(sets))
+
+
+def short_name(org: OrgInfo) -> str:
+    name = org.name
+    if name.startswith("NHS ") and name.endswith(" CCG"):
+        name = name[4:]
+    for ending in _NAME_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)]
+    return name
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot add {months} months to {day}")  # pragma: no cover
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _category_order(category: str) -> tuple[int, str]:
+    order = list(SERVICE_CATEGORIES)
+    return (order.index(category) if category in order else len(order), category)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class Grouper:
+    """Applies a rule set to contract records as at one date."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        orgs: dict[int, OrgInfo],
+        *,
+        as_at: dt.date,
+        footprint: str,
+        resolve: Callable[[str], int | None],
+    ) -> None:
+        self.rules = rules
+        self.orgs = orgs
+        self.as_at = as_at
+        self.footprint = footprint
+        self.provider_sets = {
+            rule.name: self._resolve_all(rule, "providers", rule.providers, resolve)
+            for rule in rules.rules
+        }
+        self.leads = {
+            rule.name: next(iter(self._resolve_all(rule, "lead", (rule.lead,), resolve)))
+            for rule in rules.rules
+            if rule.lead != LEAD_LARGEST_SHARE
+        }
+
+    def _resolve_all(
+        self, rule: Rule, key: str, texts: tuple[str, ...], resolve: Callable[[str], int | None]
+    ) -> frozenset[int]:
+        found = set()
+        for text in texts:
+            org_id = resolve(text)
+            if org_id is None:
+                hint = " or 'largest share'" if key == "lead" else ""
+                raise self.rules.error(
+                    rule, key, f"'{text}' is no organisation the tool knows; use its code{hint}"
+                )
+            found.add(org_id)
+        return frozenset(found)
+
+    # --- organisations ---------------------------------------------------------
+
+    def chain(self, org_id: int) -> list[int]:
+        """The organisation and its successors, in order."""
+        chain = [org_id]
+        org = self.orgs[org_id]
+        while org.successor_id is not None and org.successor_id not in chain:
+            chain.append(org.successor_id)
+            org = self.orgs[org.successor_id]
+        return chain
+
+    def provider_on_date(self, org_id: int) -> int:
+        """The provider, or its successor if it had closed by the date."""
+        for candidate in self.chain(org_id):
+            org = self.orgs[candidate]
+            if org.close_date is None or org.close_date >= self.as_at:
+                return candidate
+        return self.chain(org_id)[-1]
+
+    # --- grouping --------------------------------------------------------------
+
+    def group_key(self, rule: Rule, record: ContractRecord) -> tuple[object, ...] | None:
+        """Which group of ``rule`` the record joins, or None if the rule leaves it alone."""
+        form_group = self.rules.form_group_of(rule, record.contract_form)
+        if form_group is None:
+            return None
+        if (
+            rule.commissioner_kinds
+            and self.orgs[record.lead_id].kind not in rule.commissioner_kinds
+        ):
+            return None
+        if rule.service_categories and record.service_category not in rule.service_categories:
+            return None
+        wanted = self.provider_sets[rule.name]
+        if wanted and (
+            record.provider_id is None or not wanted & set(self.chain(record.provider_id))
+        ):
+            return None
+        key: list[object] = [form_group]
+        for part in rule.group_by:
+            if part == "service_category":
+                value: object = record.service_category
+            elif part == "commissioner":
+                value = record.lead_id
+            elif record.provider_id is None:
+                value = None
+            elif part == "provider":
+                value = self.provider_on_date(record.provider_id)
+            else:  # provider_root
+                value = self.chain(record.provider_id)[-1]
+            if value is None:
+                return None
+            key.append(value)
+        return tuple(key)
+
+    def drafts(self, records: Iterable[ContractRecord]) -> list[Draft]:
+        """Every rule's proposals, in rule order then by ID, with overlaps flagged."""
+        ordered = sorted(records, key=lambda r: r.uid)
+        found: list[Draft] = []
+        for rule in self.rules.rules:
+            if not rule.enabled:
+                continue
+            groups: dict[tuple[object, ...], list[ContractRecord]] = defaultdict(list)
+            for record in ordered:
+                key = self.group_key(rule, record)
+                if key is not None:
+                    groups[key].append(record)
+            rule_drafts = [
+                draft
+                for members in groups.values()
+                if (draft := self._draft(rule, members)) is not None
+            ]
+            found.extend(sorted(rule_drafts, key=lambda d: d.id))
+        _flag_overlaps(found)
+        return found
+
+    def _draft(self, rule: Rule, members: list[ContractRecord]) -> Draft | None:
+        if len(members) < rule.min_contracts:
+            return None
+        commissioners = {m.lead_id for m in members} | {a for m in members for a in m.associate_ids}
+        if len(commissioners) < rule.min_commissioners:
+            return None
+        kinds = {self.orgs[c].kind for c in commissioners}
+        if not set(rule.must_include_kinds) <= kinds:
+            return None
+        known = [m.annual_value for m in members if m.annual_value is not None]
+        total = sum(known, Decimal("0.00")) if known else None
+        if rule.min_value > 0 and (total is None or total < rule.min_value):
+            return None
+        lead_id, lead_reason = self._lead(rule, members, commissioners, total)
+        others = sorted(commissioners - {lead_id}, key=lambda c: (self.orgs[c].name, c))
+        providers = {self.provider_on_date(m.provider_id) for m in members if m.provider_id}
+        roots = {self.chain(p)[-1] for p in providers}
+        provider_id = next(iter(providers)) if len(providers) == 1 else None
+        if provider_id is None and len(roots) == 1 and all(m.provider_id for m in members):
+            provider_id = next(iter(roots))
+        ends = [m.end_date for m in members if m.end_date is not None]
+        latest_end = max(ends) if ends else None
+        draft = Draft(
+            id=proposal_id(rule.name, (m.uid for m in members)),
+            rule=rule,
+            members=members,
+            provider_id=provider_id,
+            lead_id=lead_id,
+            commissioner_ids=[lead_id, *others],
+            title="",
+            annual_value=total,
+            unknown_values=len(members) - len(known),
+            earliest_start=latest_end + dt.timedelta(days=1) if latest_end else None,
+            members_hash=members_hash(
+                (m.uid, m.annual_value, m.start_date, m.end_date) for m in members
+            ),
+        )
+        draft.title = self._title(rule, draft, providers)
+        draft.reasons = self._reasons(rule, draft, providers, lead_reason)
+        draft.flags = self._flags(rule, draft, latest_end)
+        return draft
+
+    def _lead(
+        self,
+        rule: Rule,
+        members: list[ContractRecord],
+        commissioners: set[int],
+        total: Decimal | None,
+    ) -> tuple[int, str]:
+        chosen = self.leads.get(rule.name)
+        if chosen is not None and chosen in commissioners:
+            return chosen, f"{self.orgs[chosen].name} leads, as the rule '{rule.name}' sets"
+        shares: dict[int, Decimal] = defaultdict(Decimal)
+        counts: dict[int, int] = defaultdict(int)
+        for member in members:
+            counts[member.lead_id] += 1
+            if member.annual_value is not None:
+                shares[member.lead_id] += member.annual_value
+        lead = min(
+            {m.lead_id for m in members},
+            key=lambda c: (-shares[c], -counts[c], self.orgs[c].name, c),
+        )
+        name = self.orgs[lead].name
+        if total:
+            share = shares[lead]
+            percent = (share * 100 / total).quantize(Decimal("1"))
+            reason = (
+                f"{name} leads: it holds the largest share of the value "
+                f"({format_gbp(share)} of {format_gbp(total)}, {percent}%)"
+            )
+        else:
+            reason = f"{name} leads: it holds the most contracts (no values are known)"
+        if chosen is not None:
+            reason += f"; the rule's lead {self.orgs[chosen].name} is not party to these contracts"
+        return lead, reason
+
+    def _services(self, members: list[ContractRecord]) -> str:
+        categories = sorted(
+            {m.service_category for m in members if m.service_category}, key=_category_order
+        )
+        return _and([_DISPLAY.get(c, c) for c in categories]) if categories else "various"
+
+    def _commissioners_phrase(self, commissioner_ids: list[int]) -> str:
+        if len(commissioner_ids) == 1:
+            return short_name(self.orgs[commissioner_ids[0]])
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for c in commissioner_ids:
+            by_kind[self.orgs[c].kind].append(c)
+        parts = []
+        for kind, plural in (("CCG", "CCGs"), ("local authority", "councils")):
+            ids = by_kind.pop(kind, [])
+            if len(ids) == 1:
+                parts.append(short_name(self.orgs[ids[0]]))
+            elif ids:
+                parts.append(f"{len(ids)} {plural}")
+        rest = sum(len(ids) for ids in by_kind.values())
+        if rest:
+            parts.append(f"{rest} other commissioner{'s' if rest > 1 else ''}")
+        return _and(parts)
+
+    def _title(self, rule: Rule, draft: Draft, providers: set[int]) -> str:
+        if draft.provider_id is not None:
+            provider = short_name(self.orgs[draft.provider_id])
+        else:
+            provider = _and(sorted(short_name(self.orgs[p]) for p in providers)) or "various"
+        title = rule.title.format(
+            services=self._services(draft.members),
+            provider=provider,
+            commissioners=self._commissioners_phrase(draft.commissioner_ids),
+            lead=short_name(self.orgs[draft.lead_id]),
+            count=len(draft.members),
+        )
+        return title[:1].upper() + title[1:]
+
+    def _reasons(
+        self, rule: Rule, draft: Draft, providers: set[int], lead_reason: str
+    ) -> list[str]:
+        names = [self.orgs[p].name for p in sorted(providers, key=lambda p: self.orgs[p].name)]
+        reasons = []
+        if len(names) == 1:
+            reasons.append(f"same provider: {names[0]}")
+        elif names:
+            successor = self.orgs[draft.provider_id].name if draft.provider_id else None
+            reasons.append(
+                f"providers {_and(names)}"
+                + (f"; one organisation since their merger: {successor}" if successor else "")
+            )
+        categories = sorted(
+            {m.service_category or "unknown" for m in draft.members}, key=_category_order
+        )
+        word = "same service" if len(categories) == 1 else "services"
+        reasons.append(f"{word}: {_and([_DISPLAY.get(c, c) for c in categories])}")
+        lead = self.orgs[draft.lead_id].name
+        others = [self.orgs[c].name for c in draft.commissioner_ids[1:]]
+        if others:
+            reasons.append(f"commissioners: {lead} (lead), {', '.join(others)}")
+        reasons.append(
+            f"all {len(draft.members)} contracts in force on {self.as_at.isoformat()} "
+            f"and led by commissioners in {self.footprint}"
+        )
+        forms = sorted({m.contract_form or "" for m in draft.members})
+        reasons.append(f"contract forms that can be merged: {_and(forms)}")
+        reasons.append(lead_reason)
+        if rule.needs_partnership_agreement:
+            reasons.append(
+                f"{PARTNERSHIP_FLAG} with pooled budgets, rather than a contract variation"
+            )
+        elif others:
+            reasons.append(
+                f"by contract variation: {lead} as lead commissioner "
+                f"with {len(others)} associate{'s' if len(others) > 1 else ''}"
+            )
+        else:
+            reasons.append(
+                f"by contract variation: one contract with a service schedule for each of "
+                f"the {len(draft.members)} contracts"
+            )
+        if draft.earliest_start:
+            reasons.append(
+                f"one contract could start on {draft.earliest_start.isoformat()}, "
+                "the day after the last member ends"
+            )
+        if draft.annual_value is not None:
+            reasons.append(f"combined annual value {format_gbp(draft.annual_value)}")
+        return reasons
+
+    def _flags(self, rule: Rule, draft: Draft, latest_end: dt.date | None) -> list[str]:
+        flags = []
+        if rule.needs_partnership_agreement:
+            flags.append(f"{PARTNERSHIP_FLAG}, not a contract variation")
+        if draft.unknown_values:
+            unknown = [m.uid for m in draft.members if m.annual_value is None]
+            covered = (
+                f"the combined value {format_gbp(draft.annual_value)} covers the other "
+                f"{len(draft.members) - len(unknown)} only"
+                if draft.annual_value is not None
+                else "the combined value is unknown"
+            )
+            flags.append(
+                f"annual value unknown for {len(unknown)} of {len(draft.members)} contracts "
+                f"({', '.join(unknown)}): {covered}"
+            )
+        no_end = [m.uid for m in draft.members if m.end_date is None]
+        if no_end:
+            flags.append(
+                f"end date unknown for {', '.join(no_end)}: check it before fixing the start date"
+            )
+        if latest_end is not None:
+            cutoff = add_months(latest_end, -self.rules.extension_months)
+            for member in draft.members:
+                if member.end_date is not None and member.end_date <= cutoff:
+                    months = _months_between(member.end_date, latest_end)
+                    flags.append(
+                        f"{member.uid} ends on {member.end_date.isoformat()}, {months} months "
+                        f"before the last member: it needs an extension to "
+                        f"{latest_end.isoformat()} to move to one contract with the others"
+                    )
+        for member in draft.members:
+            if member.copies:
+                flags.append(
+                    f"{member.uid} is also recorded as {', '.join(member.copies)}: "
+                    "the same contract, counted once"
+                )
+        return flags
+
+
+def _flag_overlaps(drafts: list[Draft]) -> None:
+    """Say so on both proposals where a contract is in proposals of two rules."""
+    holders: dict[int, list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        for member in draft.members:
+            holders[member.id].append(draft)
+    for draft in drafts:
+        shared: dict[str, int] = defaultdict(int)
+        others: dict[str, Draft] = {}
+        for member in draft.members:
+            for other in holders[member.id]:
+                if other is not draft:
+                    shared[other.id] += 1
+                    others[other.id] = other
+        for other_id in sorted(shared):
+            count = shared[other_id]
+            draft.flags.append(
+                f"overlaps {other_id} ({others[other_id].rule.name}): {count} "
+                f"contract{'s' if count > 1 else ''} in both; accept one of them, "
+                "the summary counts each contract once"
+            )

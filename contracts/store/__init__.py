@@ -1,0 +1,1 @@
+"""The contracts store: models, database, money, audit log and the register's reads and writes."""

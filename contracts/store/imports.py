@@ -1,0 +1,444 @@
+"""Writing validated register rows into the store: create, update with history, mark missing.
+
+The importer hands over :class:`ContractRecord` s; :class:`RegisterWriter`
+compares each with what the same source held before (by ``source_key``),
+inserts new contracts and updates changed ones in bulk — one statement per
+chunk, never a flush per row — keeps the old values in ``ContractHistory``,
+and marks contracts that left the register ``in_register=False`` (never
+deleted). The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from contracts.organisations.index import OrganisationIndex
+from contracts.organisations.names import normalise_name
+from contracts.store.models import (
+    Contract,
+    ContractHistory,
+    ContractParty,
+    ImportBatch,
+    Organisation,
+    OrganisationAlias,
+    OrganisationKind,
+    PartyRole,
+)
+
+CHUNK_SIZE = 2000
+# The fields a re-import compares; provenance (file, sheet, row) is not a change.
+COMPARED_FIELDS: tuple[str, ...] = (
+    "reference",
+    "title",
+    "provider_id",
+    "service_category",
+    "contract_form",
+    "start_date",
+    "end_date",
+    "annual_value",
+    "total_value",
+    "payment_mechanism",
+    "status",
+    "notes",
+)
+_SNAPSHOT_COLUMNS = (
+    Contract.id,
+    Contract.source_key,
+    *(getattr(Contract, name) for name in COMPARED_FIELDS),
+    Contract.in_register,
+    Contract.source_file,
+    Contract.source_sheet,
+    Contract.source_row,
+)
+
+
+@dataclass(frozen=True)
+class NewProvider:
+    """A provider the store does not know yet; created when its first row is written."""
+
+    name: str
+
+
+@dataclass
+class ContractRecord:
+    """One valid register row, ready to store (organisations already resolved)."""
+
+    source_key: str
+    title: str
+    provider: Organisation | NewProvider
+    commissioner_id: int | None
+    sheet: str
+    row: int
+    reference: str | None = None
+    associate_ids: tuple[int, ...] = ()
+    service_category: str | None = None
+    contract_form: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    annual_value: Decimal | None = None
+    total_value: Decimal | None = None
+    payment_mechanism: str | None = None
+    status: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class MissingContract:
+    """A contract the source held before that this import no longer contains."""
+
+    id: int
+    source_key: str
+    title: str
+    sheet: str | None
+    row: int | None
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    moved: int = 0  # unchanged, but at another sheet/row than before
+    missing: list[MissingContract] = field(default_factory=list)
+    new_organisations: list[Organisation] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated or self.moved or self.missing)
+
+
+def row_key(title: str, provider: str, commissioner: str | None, start: dt.date | None) -> str:
+    """The identity of a row without a reference: "row-" + a short hash of what it is."""
+    parts = [normalise_name(title), normalise_name(provider), normalise_name(commissioner or "")]
+    parts.append(start.isoformat() if start else "")
+    return "row-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def previous_import(session: Session, source: str) -> ImportBatch | None:
+    """The newest recorded import of ``source``, if any."""
+    return session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.source == source, ImportBatch.outcome == "imported")
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+
+
+def lock_source(session: Session, source: str) -> None:
+    """On PostgreSQL, make a second import of the same source wait for the first.
+
+    SQLite needs nothing: its transactions take the write lock at BEGIN.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int(hashlib.sha1(source.encode("utf-8")).hexdigest()[:15], 16)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class RegisterWriter:
+    """Stores one source's records in chunks and works out what changed."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        source: str,
+        file_name: str,
+        batch: ImportBatch,
+        index: OrganisationIndex,
+        sheets_in_scope: set[str] | None = None,
+    ) -> None:
+        self.session = session
+        self.source = source
+        self.file_name = file_name
+        self.batch = batch
+        self.index = index
+        self.result = WriteResult()
+        self._pending: list[ContractRecord] = []
+        self._seen: set[str] = set()
+        self._new_providers: dict[str, Organisation] = {}
+        self._existing = self._load_existing(sheets_in_scope)
+
+    def _load_existing(self, sheets: set[str] | None) -> dict[str, dict[str, Any]]:
+        existing: dict[str, dict[str, Any]] = {}
+        rows = self.session.execute(
+            select(*_SNAPSHOT_COLUMNS).where(Contract.source == self.source)
+        ).mappings()
+        for row in rows:
+            snapshot = dict(row)
+            snapshot["commissioner_id"] = None
+            snapshot["associate_ids"] = ()
+            snapshot["in_scope"] = sheets is None or row["source_sheet"] in sheets
+            existing[row["source_key"]] = snapshot
+        parties = self.session.execute(
+            select(
+                ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role
+            ).where(ContractParty.contract.has(Contract.source == self.source))
+        )
+        by_id = {s["id"]: s for s in existing.values()}
+        for contract_id, organisation_id, role in parties:
+            snapshot = by_id[contract_id]
+            if role == PartyRole.LEAD:
+                snapshot["commissioner_id"] = organisation_id
+            else:
+                snapshot["associate_ids"] = tuple(
+                    sorted((*snapshot["associate_ids"], organisation_id))
+                )
+        return existing
+
+    def mark_seen(self, source_key: str) -> None:
+        """A row that is in the file but rejected: not missing, and left as it was."""
+        self._seen.add(source_key)
+
+    def add(self, record: ContractRecord) -> None:
+        self._seen.add(record.source_key)
+        self._pending.append(record)
+        if len(self._pending) >= CHUNK_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending records: new providers, inserts, updates, history."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        self._create_providers(pending)
+        inserts: list[ContractRecord] = []
+        updates: list[tuple[ContractRecord, dict[str, Any]]] = []
+        moves: list[dict[str, Any]] = []
+        for record in pending:
+            before = self._existing.get(record.source_key)
+            if before is None:
+                inserts.append(record)
+                continue
+            values = self._values(record)
+            changes = self._changes(before, record, values)
+            if changes:
+                updates.append((record, changes))
+            else:
+                self.result.unchanged += 1
+                place = (self.file_name, record.sheet, record.row)
+                if place != (before["source_file"], before["source_sheet"], before["source_row"]):
+                    self.result.moved += 1
+                    moves.append(
+                        {
+                            "id": before["id"],
+                            "source_file": self.file_name,
+                            "source_sheet": record.sheet,
+                            "source_row": record.row,
+                        }
+                    )
+        self._insert(inserts)
+        self._update(updates)
+        if moves:
+            self.session.execute(update(Contract), moves)
+
+    def _provider_id(self, record: ContractRecord) -> int:
+        provider = record.provider
+        if isinstance(provider, NewProvider):
+            provider = self._new_providers[normalise_name(provider.name)]
+        return provider.id
+
+    def _create_providers(self, records: Iterable[ContractRecord]) -> None:
+        created: list[Organisation] = []
+        for record in records:
+            if not isinstance(record.provider, NewProvider):
+                continue
+            key = normalise_name(record.provider.name)
+            if key in self._new_providers:
+                continue
+            organisation = Organisation(
+                name=record.provider.name[:200], kind=OrganisationKind.OTHER, origin="import"
+            )
+            organisation.aliases.append(
+                OrganisationAlias(alias=record.provider.name[:200], normalised=key)
+            )
+            self.session.add(organisation)
+            self._new_providers[key] = organisation
+            created.append(organisation)
+        if created:
+            self.session.flush()
+            for organisation in created:
+                self.index.add(organisation)
+            self.result.new_organisations.extend(created)
+
+    def _values(self, record: ContractRecord) -> dict[str, Any]:
+        return {
+            "reference": record.reference,
+            "title": record.title,
+            "provider_id": self._provider_id(record),
+            "service_category": record.service_category,
+            "contract_form": record.contract_form,
+            "start_date": record.start_date,
+            "end_date": record.end_date,
+            "annual_value": record.annual_value,
+            "total_value": record.total_value,
+            "payment_mechanism": record.payment_mechanism,
+            "status": record.status,
+            "notes": record.notes,
+        }
+
+    def _org_name(self, organisation_id: int | None) -> str | None:
+        if organisation_id is None:
+            return None
+        organisation = self.index.get(organisation_id) or self.session.get(
+            Organisation, organisation_id
+        )
+        return organisation.name if organisation else str(organisation_id)
+
+    def _changes(
+        self, before: dict[str, Any], record: ContractRecord, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for name, new in values.items():
+            old = before[name]
+            if old != new:
+                if name == "provider_id":
+                    changes["provider"] = [self._org_name(old), self._org_name(new)]
+                else:
+                    changes[name] = [_plain(old), _plain(new)]
+        if before["commissioner_id"] != record.commissioner_id:
+            changes["commissioner"] = [
+                self._org_name(before["commissioner_id"]),
+                self._org_name(record.commissioner_id),
+            ]
+        associates = tuple(sorted(set(record.associate_ids) - {record.commissioner_id}))
+        if associates != before["associate_ids"]:
+            changes["associate_commissioners"] = [
+                [self._org_name(i) for i in before["associate_ids"]],
+                [self._org_name(i) for i in associates],
+            ]
+        if not before["in_register"]:
+            changes["in_register"] = [False, True]
+        return changes
+
+    def _provenance(self, record: ContractRecord) -> dict[str, Any]:
+        return {
+            "source_file": self.file_name,
+            "source_sheet": record.sheet,
+            "source_row": record.row,
+            "import_batch_id": self.batch.id,
+            "in_register": True,
+        }
+
+    def _insert(self, records: list[ContractRecord]) -> None:
+        if not records:
+            return
+        rows = [
+            {
+                "source": self.source,
+                "source_key": r.source_key,
+                **self._values(r),
+                **self._provenance(r),
+            }
+            for r in records
+        ]
+        # A plain executemany then one SELECT of the new ids: RETURNING with
+        # parameter order is several times slower on SQLite for big chunks.
+        self.session.execute(insert(Contract), rows)
+        ids = dict(
+            self.session.execute(
+                select(Contract.source_key, Contract.id).where(
+                    Contract.source == self.source,
+                    Contract.source_key.in_([r.source_key for r in records]),
+                )
+            ).all()
+        )
+        parties = []
+        for record in records:
+            contract_id = ids[record.source_key]
+            parties.extend(self._party_rows(contract_id, record))
+            self._existing[record.source_key] = {"id": contract_id, "in_scope": True}
+        if parties:
+            self.session.execute(insert(ContractParty), parties)
+        self.result.created += len(records)
+
+    @staticmethod
+    def _party_rows(contract_id: int, record: ContractRecord) -> list[dict[str, Any]]:
+        rows = []
+        if record.commissioner_id is not None:
+            rows.append(
+                {
+                    "contract_id": contract_id,
+                    "organisation_id": record.commissioner_id,
+                    "role": PartyRole.LEAD.value,
+                }
+            )
+        for associate in sorted(set(record.associate_ids) - {record.commissioner_id}):
+            rows.append(
+                {
+                    "contract_id": contract_id,
+                    "organisation_id": associate,
+                    "role": PartyRole.ASSOCIATE.value,
+                }
+            )
+        return rows
+
+    def _update(self, updates: list[tuple[ContractRecord, dict[str, Any]]]) -> None:
+        if not updates:
+            return
+        rows, history, parties, party_changed = [], [], [], []
+        for record, changes in updates:
+            contract_id = self._existing[record.source_key]["id"]
+            rows.append({"id": contract_id, **self._values(record), **self._provenance(record)})
+            history.append(
+                {"contract_id": contract_id, "import_batch_id": self.batch.id, "changes": changes}
+            )
+            if "commissioner" in changes or "associate_commissioners" in changes:
+                party_changed.append(contract_id)
+                parties.extend(self._party_rows(contract_id, record))
+        self.session.execute(update(Contract), rows)
+        self.session.execute(insert(ContractHistory), history)
+        if party_changed:
+            self.session.execute(
+                delete(ContractParty).where(ContractParty.contract_id.in_(party_changed))
+            )
+            if parties:
+                self.session.execute(insert(ContractParty), parties)
+        self.result.updated += len(updates)
+
+    def finish(self) -> WriteResult:
+        """Write what is left and mark contracts no longer in the register."""
+        self.flush()
+        gone = [
+            snapshot
+            for key, snapshot in self._existing.items()
+            if key not in self._seen and snapshot.get("in_register") and snapshot["in_scope"]
+        ]
+        if gone:
+            self.session.execute(
+                update(Contract),
+                [{"id": s["id"], "in_register": False} for s in gone],
+            )
+            self.session.execute(
+                insert(ContractHistory),
+                [
+                    {
+                        "contract_id": s["id"],
+                        "import_batch_id": self.batch.id,
+                        "changes": {"in_register": [True, False]},
+                    }
+                    for s in gone
+                ],
+            )
+            self.result.missing = [
+                MissingContract(
+                    s["id"], s["source_key"], s["title"], s["source_sheet"], s["source_row"]
+                )
+                for s in sorted(gone, key=lambda s: (s["source_sheet"] or "", s["source_row"] or 0))
+            ]
+        return self.result

@@ -1,0 +1,137 @@
+"""The register: listing, finding and describing contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from contracts.errors import ContractsError
+from contracts.organisations.index import find_organisation
+from contracts.store.models import Contract, ContractParty, Organisation
+from contracts.store.money import money_json
+
+
+def _with_parties(statement: Select[tuple[Contract]]) -> Select[tuple[Contract]]:
+    return statement.options(
+        selectinload(Contract.provider),
+        selectinload(Contract.parties).selectinload(ContractParty.organisation),
+    )
+
+
+def list_contracts(
+    session: Session,
+    *,
+    commissioner: str | None = None,
+    provider: str | None = None,
+    service_category: str | None = None,
+    active_on: dt.date | None = None,
+    include_removed: bool = False,
+) -> list[Contract]:
+    """Contracts in the register, filtered; organisations by any name or code."""
+    statement = _with_parties(select(Contract)).order_by(Contract.source, Contract.source_row)
+    if not include_removed:
+        statement = statement.where(Contract.in_register.is_(True))
+    if commissioner:
+        org = find_organisation(session, commissioner)
+        statement = statement.where(Contract.parties.any(ContractParty.organisation_id == org.id))
+    if provider:
+        statement = statement.where(Contract.provider_id == find_organisation(session, provider).id)
+    if service_category:
+        statement = statement.where(Contract.service_category.ilike(service_category))
+    contracts = list(session.scalars(statement))
+    if active_on:
+        contracts = [c for c in contracts if c.is_active_on(active_on)]
+    return contracts
+
+
+def find_contract(session: Session, id_or_reference: str) -> Contract:
+    """A contract by its number, its ``source:key`` identity, or a unique reference."""
+    if id_or_reference.isdigit():
+        found = session.scalar(
+            _with_parties(select(Contract)).where(Contract.id == int(id_or_reference))
+        )
+        if found is not None:
+            return found
+    if ":" in id_or_reference:
+        source, _, key = id_or_reference.partition(":")
+        found = session.scalar(
+            _with_parties(select(Contract)).where(
+                Contract.source == source, Contract.source_key == key
+            )
+        )
+        if found is not None:
+            return found
+    matches = list(
+        session.scalars(
+            _with_parties(select(Contract)).where(Contract.reference == id_or_reference)
+        )
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listed = ", ".join(f"{c.id} ({c.source})" for c in matches)
+        raise ContractsError(
+            f"reference '{id_or_reference}' is in {len(matches)} registers: {listed}; "
+            "give the contract number instead"
+        )
+    raise ContractsError(f"no contract has the number or reference '{id_or_reference}'")
+
+
+def _org_name(org: Organisation | None) -> str | None:
+    return org.name if org else None
+
+
+def _org_code(org: Organisation | None) -> str | None:
+    return org.code if org else None
+
+
+def contract_json(contract: Contract) -> dict[str, Any]:
+    """A contract in the JSON shape of interface.md."""
+    lead = contract.lead_commissioner
+    associates = contract.associate_commissioners
+    return {
+        "id": contract.id,
+        "reference": contract.reference,
+        "source": contract.source,
+        "title": contract.title,
+        "commissioner": _org_name(lead),
+        "commissioner_code": _org_code(lead),
+        "associate_commissioners": [a.name for a in associates],
+        "associate_commissioners_codes": [a.code for a in associates],
+        "provider": _org_name(contract.provider),
+        "provider_code": _org_code(contract.provider),
+        "service_category": contract.service_category,
+        "contract_form": contract.contract_form,
+        "start_date": contract.start_date.isoformat() if contract.start_date else None,
+        "end_date": contract.end_date.isoformat() if contract.end_date else None,
+        "annual_value": money_json(contract.annual_value),
+        "total_value": money_json(contract.total_value),
+        "payment_mechanism": contract.payment_mechanism,
+        "status": contract.status,
+    }
+
+
+def contract_detail(contract: Contract) -> dict[str, Any]:
+    """Everything ``contracts show`` prints: the JSON shape plus provenance and history."""
+    detail = contract_json(contract)
+    detail.update(
+        {
+            "notes": contract.notes,
+            "in_register": contract.in_register,
+            "identity": contract.uid,
+            "provenance": {
+                "file": contract.source_file,
+                "sheet": contract.source_sheet,
+                "row": contract.source_row,
+                "import_batch": contract.import_batch_id,
+            },
+            "history": [
+                {"recorded_at": h.recorded_at.isoformat(), "changes": h.changes}
+                for h in contract.history
+            ],
+        }
+    )
+    return detail

@@ -1,0 +1,1 @@
+"""The finance workbook: exporting it and reading finance's decisions back."""

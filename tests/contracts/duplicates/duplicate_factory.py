@@ -1,0 +1,102 @@
+"""Contracts built directly with the ORM, for the duplicate finder's tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts.duplicates.compare import Record
+from contracts.store.models import Contract, ContractParty, Organisation, PartyRole
+
+START = dt.date(2016, 4, 1)
+END = dt.date(2019, 3, 31)
+
+
+def org(session: Session, code: str) -> Organisation:
+    found = session.scalar(
+        select(Organisation).where(
+            (Organisation.ods_code == code) | (Organisation.gss_code == code)
+        )
+    )
+    assert found is not None, f"reference organisation {code} missing"
+    return found
+
+
+def add_contract(
+    session: Session,
+    *,
+    source: str,
+    reference: str | None,
+    title: str = "Community Services",
+    provider: str | None = "RDD",
+    lead: str | None = "06Q",
+    associates: Sequence[str] = (),
+    category: str | None = "community",
+    start: dt.date | None = START,
+    end: dt.date | None = END,
+    annual: str | None = "1234567.00",
+    total: str | None = None,
+    in_register: bool = True,
+    key: str | None = None,
+) -> Contract:
+    contract = Contract(
+        source=source,
+        source_key=key or reference or f"row-{title}",
+        reference=reference,
+        title=title,
+        provider=org(session, provider) if provider else None,
+        service_category=category,
+        start_date=start,
+        end_date=end,
+        annual_value=Decimal(annual) if annual is not None else None,
+        total_value=Decimal(total) if total is not None else None,
+        in_register=in_register,
+    )
+    if lead:
+        contract.parties.append(ContractParty(organisation=org(session, lead), role=PartyRole.LEAD))
+    for code in associates:
+        contract.parties.append(
+            ContractParty(organisation=org(session, code), role=PartyRole.ASSOCIATE)
+        )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def record(
+    id: int,
+    *,
+    source: str = "mid",
+    reference: str | None = None,
+    title: str = "Community Services",
+    provider: int | None = 1,
+    successors: Sequence[int] = (),
+    commissioners: Sequence[int] = (100,),
+    category: str | None = "community",
+    start: dt.date | None = START,
+    end: dt.date | None = END,
+    annual: str | None = "1234567.00",
+    total: str | None = None,
+) -> Record:
+    """A pure record (no database) for comparison and linkage tests."""
+    return Record.build(
+        id=id,
+        uid=f"{source}:{reference or f'row-{id}'}",
+        source=source,
+        reference=reference,
+        title=title,
+        provider_id=provider,
+        provider_group=(successors[-1] if successors else provider) if provider else None,
+        provider_chain=(provider, *successors) if provider else (),
+        commissioners=frozenset(commissioners),
+        lead_id=commissioners[0] if commissioners else None,
+        service_category=category,
+        start_date=start,
+        end_date=end,
+        annual_value=Decimal(annual) if annual is not None else None,
+        total_value=Decimal(total) if total is not None else None,
+    )
