@@ -125,10 +125,14 @@ class Parties:
         field = f"{what}_code"
         by_code = self.resolve(code)
         if by_code is None:
+            key = ("unknown-code", what, code)
+            if name and key in self._said:
+                return None
+            self._said.add(key)
             severity = Severity.WARNING if name else Severity.ERROR
-            used = f"; the {what} name '{name}' was used" if name else ""
-            emit(f"unknown-{what}-code", severity, f"{what} code '{code}' is not known{used}",
-                 field, code)  # fmt: skip
+            used = f"; the {what} was matched by its name" if name else ""
+            message = f"{what} code '{code}' is not a code the tool knows{used}"
+            emit("unknown-code", severity, message, field, code)
             return None
         if not name:
             return by_code

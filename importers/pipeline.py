@@ -26,18 +26,24 @@ from contracts.organisations.index import OrganisationIndex
 from contracts.store import audit
 from contracts.store.imports import NewProvider, RegisterWriter, lock_source, previous_import
 from contracts.store.models import ImportBatch, Organisation
-from contracts.store.money import format_gbp
-from importers.columns import REQUIRED_FIELDS, nearest_field, parse_mapping
-from importers.reading import RegisterFile, SheetRows, open_register
+from importers.columns import REQUIRED_FIELDS, parse_mapping
+from importers.date_order import decide_date_orders
+from importers.explain import (
+    column_findings,
+    missing_columns,
+    no_header_refusal,
+    payments_refusal,
+)
+from importers.place import Place
+from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
 from importers.report import ImportReport, SheetReport
+from importers.sheet_checks import check_totals, not_a_contract_check, shared_references
 from importers.table import Table, find_table, is_blank, is_grand_total, is_totals_row
-from importers.validate import Place, RowValidator, decide_date_orders
-from importers.values import Problem, parse_money
+from importers.validate import RowValidator
 
 # Rows read ahead to decide whether a date column is day- or month-first.
 DATE_LOOKAHEAD_ROWS = 5000
-_SCALE_WORDS = {Decimal(1000): "thousands", Decimal(1_000_000): "millions"}
 # Files at least this big get a progress bar (on a terminal only).
 PROGRESS_MIN_ROWS = 2000
 
@@ -169,31 +175,56 @@ def _run(
         index=index,
         sheets_in_scope=sheets_in_scope,
     )
-    skipped: list[tuple[SheetRows, Table | None]] = []
+    skipped: list[Table] = []
+    payments: list[Table] = []
+    heads: list[tuple[str, tuple[Row, ...]]] = []  # sheets with no header row found
     with _progress_for(register, show_progress) as progress:
         state = _FileState(progress)
         for sheet_rows in register.sheets():
             if sheet and register.kind == "xlsx" and sheet_rows.name != sheet:
                 continue
-            table = find_table(sheet_rows, mapping)
-            if table is None or not (table.looks_like_register or sheet or register.kind == "csv"):
-                skipped.append((sheet_rows, table))
+            found = find_table(sheet_rows, mapping)
+            if not isinstance(found, Table):
+                heads.append((sheet_rows.name, tuple(found)))
+                _release(sheet_rows)
+                continue
+            if found.schema is not None and found.schema.payments and not _maps_title(mapping):
+                payments.append(found)
+                _release(sheet_rows)
+                continue
+            if not (found.looks_like_register or sheet or register.kind == "csv"):
+                skipped.append(found)
+                _release(sheet_rows)
                 continue
             _import_sheet(
-                table, register, report, writer, state, index, default_commissioner, mapping
+                found, register, report, writer, state, index, default_commissioner, mapping
             )
+            _release(sheet_rows)
     if not report.sheets and not report.file_level_error:
-        _no_register_found(register, report, skipped)
+        if payments:
+            raise payments_refusal(register.name, payments[0])
+        if not skipped:
+            raise no_header_refusal(register.name, heads)
+        best = max(skipped, key=lambda t: t.columns.score)
+        place = _place(register, best.sheet.name)
+        missing = {"title", "provider"} - set(best.columns.fields)
+        report.findings.extend(missing_columns(best, place, missing))
+        report.file_level_error = True
         return
-    for sheet_rows, _table in skipped:
+    passed_over = [(t.sheet.name, t in payments) for t in [*skipped, *payments]]
+    for name, is_payments in [*passed_over, *((name, False) for name, _ in heads)]:
+        why = (
+            "lists payments, not contracts; skipped (name its title column with --map to import it)"
+            if is_payments
+            else "does not look like a contract register; skipped (use --sheet to import it)"
+        )
         report.findings.append(
             Finding(
                 "sheet-skipped",
                 Severity.INFO,
-                f"sheet '{sheet_rows.name}' does not look like a contract register; "
-                "skipped (use --sheet to import it)",
+                f"sheet '{name}' {why}",
                 file=register.name,
-                sheet=sheet_rows.name,
+                sheet=name,
             )
         )
     if state.rejected_rows and rejects is not None:
@@ -206,7 +237,7 @@ def _run(
     report.unchanged, report.missing = result.unchanged, len(result.missing)
     report.new_organisations = [o.name for o in result.new_organisations]
     for gone in result.missing:
-        place = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"row {gone.row}"
+        where = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
             Finding(
                 "not-in-register",
@@ -214,7 +245,7 @@ def _run(
                 f"'{gone.title}' is no longer in this register; marked as not in the "
                 "register (it is kept, not deleted)",
                 file=register.name,
-                cell=f"{place} (last import)",
+                cell=f"{where} (last import)",
                 value=gone.source_key,
             )
         )
@@ -235,92 +266,20 @@ def _run(
     report.written = True
 
 
-def _no_register_found(
-    register: RegisterFile, report: ImportReport, skipped: list[tuple[SheetRows, Table | None]]
-) -> None:
-    candidates = [t for _, t in skipped if t is not None]
-    if not candidates:
-        raise InputRejected(
-            f"{register.name} has no header row that names contract fields in the first 30 "
-            "rows of any sheet; add headers such as Title, Provider, Commissioner, or use --map"
-        )
-    best = max(candidates, key=lambda t: t.columns.score)
-    _missing_columns(best, register, report, {"title", "provider"} - set(best.columns.fields))
-    report.file_level_error = True
+def _maps_title(mapping: dict[str, str]) -> bool:
+    return "title" in mapping.values()
 
 
-def _missing_columns(
-    table: Table, register: RegisterFile, report: ImportReport, missing: set[str]
-) -> None:
-    headers = ", ".join(f"'{h}'" for h in table.columns.headers.values())
-    for name in sorted(missing):
-        report.findings.append(
-            Finding(
-                "missing-column",
-                Severity.ERROR,
-                f"no column holds the {name.replace('_', ' ')}; the headers found in row "
-                f"{table.header_row} are {headers}; name one with --map 'Header={name}'"
-                + (" or give --commissioner" if name == "commissioner" else ""),
-                file=register.name,
-                sheet=table.sheet.name,
-                cell=_place(register, table.sheet.name).row(table.header_row),
-            )
-        )
+def _release(sheet: SheetRows) -> None:
+    """Close a sheet's rows once done with them, so its cells are freed before the next."""
+    close = getattr(sheet.rows, "close", None)
+    if close is not None:
+        close()
+    sheet.again = None  # it holds the sheet's cells
 
 
 def _place(register: RegisterFile, sheet_name: str) -> Place:
     return Place(register.name, sheet_name, register.kind == "csv")
-
-
-def _column_findings(table: Table, place: Place) -> list[Finding]:
-    findings = []
-    columns = table.columns
-    for column in columns.unknown:
-        header = columns.headers[column]
-        near = nearest_field(header)
-        hint = f"; if it is the {near}, use --map '{header}={near}'" if near else ""
-        findings.append(
-            place.finding(
-                "unknown-column",
-                Severity.WARNING if near else Severity.INFO,
-                f"column '{header}' was not recognised and was not imported{hint} "
-                f"(or --map '{header}=ignore')",
-                cell=place.cell(column, table.header_row),
-                value=header,
-            )
-        )
-    for column, name in columns.duplicates:
-        findings.append(
-            place.finding(
-                "duplicate-column",
-                Severity.WARNING,
-                f"column '{columns.headers[column]}' also looks like the {name}; the first "
-                f"('{columns.header_of(name)}') was used",
-                cell=place.cell(column, table.header_row),
-                value=columns.headers[column],
-            )
-        )
-    for name, multiplier in columns.multipliers.items():
-        if multiplier != 1:
-            findings.append(
-                place.finding(
-                    "values-scaled",
-                    Severity.INFO,
-                    f"'{columns.header_of(name)}' is in {_SCALE_WORDS.get(multiplier, 'units')}; "
-                    f"its values were multiplied by {multiplier:,}",
-                    cell=place.cell(columns.fields[name], table.header_row),
-                )
-            )
-    for column in sorted(table.sheet.hidden_columns & set(columns.fields.values())):
-        findings.append(
-            place.finding(
-                "hidden-column",
-                Severity.WARNING,
-                f"column '{columns.headers[column]}' is hidden in Excel but was imported",
-                cell=place.cell(column, table.header_row),
-            )
-        )
-    return findings
 
 
 def _import_sheet(
@@ -336,11 +295,11 @@ def _import_sheet(
     place = _place(register, table.sheet.name)
     columns = table.columns
     required = set(REQUIRED_FIELDS) - ({"commissioner"} if default_commissioner else set())
-    # A column of ODS/GSS codes names the provider or commissioner as well as a name does.
-    required -= {name for name in ("provider", "commissioner") if f"{name}_code" in columns.fields}
-    missing = required - set(columns.fields)
+    # a code column names the organisation as well as a name column does
+    present = set(columns.fields) | {f.removesuffix("_code") for f in columns.fields}
+    missing = required - present
     if missing:
-        _missing_columns(table, register, report, missing)
+        report.findings.extend(missing_columns(table, place, missing))
         report.file_level_error = True
         return
     if table.sheet.hidden:
@@ -352,7 +311,7 @@ def _import_sheet(
                 "it was imported",
             )
         )
-    report.findings.extend(_column_findings(table, place))
+    report.findings.extend(column_findings(table, place))
     sheet_report = SheetReport(
         table.sheet.name,
         table.header_rows,
@@ -360,8 +319,10 @@ def _import_sheet(
             name: columns.headers[column]
             for name, column in sorted(columns.fields.items(), key=lambda i: i[1])
         },
+        schema=table.schema.name if table.schema else None,
     )
     report.sheets.append(sheet_report)
+    not_a_contract = not_a_contract_check(table)
     lookahead = list(itertools.islice(table.data, DATE_LOOKAHEAD_ROWS))
     orders, order_findings = decide_date_orders(
         [row for row in lookahead if not is_blank(row[1])], columns, place, table.header_row
@@ -376,9 +337,13 @@ def _import_sheet(
         seen_keys=state.seen_keys,
         new_providers=state.new_providers,
     )
+    if "reference" in columns.fields and "provider" in columns.fields:
+        validator.shared_references = shared_references(table, validator, place, report)
     task = None
     if state.progress is not None:
-        task = state.progress.add_task(table.sheet.name, total=register.expected_rows or None)
+        task = state.progress.add_task(
+            table.sheet.name, total=table.sheet.expected_rows or register.expected_rows or None
+        )
     sums: dict[str, Decimal] = {"annual_value": Decimal(0), "total_value": Decimal(0)}
     unknown_values = 0
     totals_row: tuple[int, tuple[Any, ...]] | None = None
@@ -399,6 +364,14 @@ def _import_sheet(
             continue
         data_rows.add(number)
         sheet_report.rows_read += 1
+        if not_a_contract is not None:
+            reason = not_a_contract(values)
+            if reason is not None:
+                report.not_contracts += 1
+                report.findings.append(
+                    place.finding("not-a-contract", Severity.INFO, reason, cell=place.row(number))
+                )
+                continue
         result = validator.validate(number, values)
         report.findings.extend(result.findings)
         if result.record is not None:
@@ -434,7 +407,7 @@ def _import_sheet(
         )
     if totals_row is not None:
         report.findings.append(
-            _check_totals(
+            check_totals(
                 totals_row, columns, sums, unknown_values, report.rejected - rejected_before, place
             )
         )
@@ -448,50 +421,3 @@ def _import_sheet(
                 cell=place.row(totals_row[0]) if totals_row else None,
             )
         )
-
-
-def _check_totals(
-    totals_row: tuple[int, tuple[Any, ...]],
-    columns: Any,
-    sums: dict[str, Decimal],
-    unknown_values: int,
-    rejected: int,
-    place: Place,
-) -> Finding:
-    number, values = totals_row
-    checked: list[str] = []
-    for name in ("annual_value", "total_value"):
-        column = columns.fields.get(name)
-        if column is None or column >= len(values) or values[column] in (None, ""):
-            continue
-        stated = parse_money(values[column], columns.multipliers.get(name, Decimal(1)))
-        if isinstance(stated, Problem) or stated is None:
-            continue
-        if stated != sums[name]:
-            caveat = f" ({rejected} rejected row(s) are not in the sum)" if rejected else ""
-            return place.finding(
-                "totals-mismatch",
-                Severity.WARNING,
-                f"the totals row says {format_gbp(stated)} for {columns.header_of(name)} but "
-                f"the rows above add up to {format_gbp(sums[name])}{caveat}; "
-                "the totals row was not imported",
-                cell=place.cell(column, number),
-                value=str(values[column]),
-            )
-        checked.append(f"{columns.header_of(name)} {format_gbp(stated)}")
-    if not checked:
-        return place.finding(
-            "totals-row",
-            Severity.INFO,
-            "skipped the totals row; it holds no value to check (perhaps a formula Excel "
-            "never calculated)",
-            cell=place.row(number),
-        )
-    unknown = f"; {unknown_values} row(s) have no annual value" if unknown_values else ""
-    return place.finding(
-        "totals-row",
-        Severity.INFO,
-        f"the totals row matches the rows above ({', '.join(checked)}){unknown}; "
-        "it was not imported",
-        cell=place.row(number),
-    )

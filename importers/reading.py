@@ -1,29 +1,26 @@
 """Opening a register file and streaming its rows, with each row's number.
 
-Supports .xlsx/.xlsm (openpyxl read-only, cached values; defusedxml guards
-the XML) and .csv (UTF-8 with or without BOM, or Windows-1252 as Excel saves
-it). Everything else, and files that cannot be read, are refused with one
-sentence that says what to do (:class:`contracts.errors.InputRejected`).
-Rows are streamed, so a 100,000-row register is never held in memory.
+Supports .xlsx/.xlsm (python-calamine for the values, a light pass over the
+sheet XML for hidden rows and columns: see :mod:`importers.xlsx`) and .csv
+(RFC 4180, in the encodings Excel saves: see :mod:`importers.csvfile`). Everything
+else, and files that cannot be read, are refused with one sentence that says
+what to do (:class:`contracts.errors.InputRejected`). CSV rows stream; a
+workbook is held one sheet at a time, by calamine, never as Python objects.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
-
 from contracts.errors import InputRejected
+from importers.csvfile import ENCODING_NAMES, detect_encoding, records, sniff_delimiter
+from importers.xlsx import Row, Workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
@@ -32,9 +29,9 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _CHUNK = 1024 * 1024
-ENCODING_NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
-Row = tuple[int, tuple[Any, ...]]  # (1-based row number, cell values from column A)
+
+Rows = Generator[Row, None, None]
 
 
 @dataclass
@@ -46,6 +43,9 @@ class SheetRows:
     hidden: bool = False
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
+    expected_rows: int = 0  # for the progress bar only
+    # the rows again from the top, for a second look (shared references)
+    again: Callable[[], Iterator[Row]] | None = None
 
 
 class RegisterFile:
@@ -57,22 +57,22 @@ class RegisterFile:
         self.encoding: str | None = None
         self.content_hash = ""
         self.expected_rows = 0  # for the progress bar only
-        self._workbook: Any = None
-        self._handles: list[Any] = []
-        self._generators: list[Generator[Row, None, None]] = []
+        self._workbook: Workbook | None = None
+        self._handles: list[Any] = []  # row generators, closed with the file
         _refuse_unreadable(path)
         if path.suffix.lower() in CSV_SUFFIXES:
             self.kind = "csv"
-            self.encoding, self.content_hash = _detect_encoding(path)
+            self.encoding, self.content_hash = detect_encoding(path)
             self.sheet_names = [path.stem]
+            self.delimiter = ","
             # About 100 bytes a row in a typical register CSV.
             self.expected_rows = path.stat().st_size // 100
         else:
             self.kind = "xlsx"
             self.content_hash = _hash_file(path)
             self._workbook = _open_workbook(path)
-            self.sheet_names = list(self._workbook.sheetnames)
-            self.expected_rows = sum(ws.max_row or 0 for ws in self._workbook.worksheets)
+            self.sheet_names = [name for name, _hidden in self._workbook.sheets]
+            self.expected_rows = self._workbook.expected_rows
 
     @property
     def encoding_label(self) -> str | None:
@@ -80,77 +80,43 @@ class RegisterFile:
 
     def sheets(self) -> Iterator[SheetRows]:
         if self.kind == "csv":
-            yield SheetRows(self.path.stem, self._csv_rows())
-            return
-        for worksheet in self._workbook.worksheets:
-            yield self._excel_sheet(worksheet)
+            encoding = self.encoding
+            assert encoding is not None
+            delimiter = self.delimiter = sniff_delimiter(self.path, encoding)
 
-    def _csv_rows(self) -> Iterator[Row]:
-        handle = self.path.open(encoding=self.encoding, newline="")
-        self._handles.append(handle)
-        sample = handle.read(16384)
-        handle.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            for number, row in enumerate(csv.reader(handle, dialect), start=1):
-                yield number, tuple(row)
-        except csv.Error as error:
-            raise InputRejected(
-                f"{self.name} is not a well-formed CSV file ({error}); "
-                "open it in Excel and save it again as CSV"
-            ) from error
-        finally:
-            handle.close()
+            def csv_rows() -> Rows:
+                rows = records(self.path, encoding, delimiter)
+                self._handles.append(rows)
+                return rows
 
-    def _excel_sheet(self, worksheet: Any) -> SheetRows:
-        sheet = SheetRows(worksheet.title, iter(()), hidden=worksheet.sheet_state != "visible")
-        rows = self._excel_rows(worksheet, sheet)
-        # A sheet read only as far as its header holds its part of the zip open: close it too.
-        self._generators.append(rows)
-        sheet.rows = rows
-        return sheet
-
-    def _excel_rows(self, worksheet: Any, sheet: SheetRows) -> Generator[Row, None, None]:
-        # openpyxl's read-only worksheet drops row and column attributes; its own
-        # parser keeps them, so hidden rows and columns are seen in the same pass.
-        workbook = self._workbook
-        with worksheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                workbook.shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+            yield SheetRows(
+                self.path.stem, csv_rows(), expected_rows=self.expected_rows, again=csv_rows
             )
-            columns_seen = False
-            try:
-                for number, cells in parser.parse():
-                    if not columns_seen:
-                        columns_seen = True
-                        sheet.hidden_columns = _hidden_columns(parser.column_dimensions)
-                    attrs = parser.row_dimensions.get(str(number))
-                    if attrs and attrs.get("hidden") in ("1", "true"):
-                        sheet.hidden_rows.append(number)
-                    if not cells:
-                        continue
-                    values: list[Any] = [None] * cells[-1]["column"]
-                    for cell in cells:
-                        values[cell["column"] - 1] = cell["value"]
-                    yield number, tuple(values)
-            except (ValueError, KeyError, SyntaxError) as error:
-                raise InputRejected(
-                    f"{self.name} sheet '{worksheet.title}' is damaged ({error}); "
-                    "open it in Excel and save it again"
-                ) from error
+            return
+        workbook = self._workbook
+        assert workbook is not None
+        for name, hidden in workbook.sheets:
+            layout = workbook.layout(name)
+            height, stream = workbook.rows(name, layout)
+
+            def xlsx_rows(
+                stream: Callable[[], Generator[Row, None, None]] = stream,
+            ) -> Iterator[Row]:
+                rows = stream()
+                self._handles.append(rows)
+                return rows
+
+            yield SheetRows(
+                name,
+                xlsx_rows(),
+                hidden=hidden,
+                hidden_rows=layout.hidden_rows,
+                hidden_columns=layout.hidden_columns,
+                expected_rows=height,
+                again=xlsx_rows,
+            )
 
     def close(self) -> None:
-        for rows in self._generators:
-            rows.close()
-        self._generators.clear()
         for handle in self._handles:
             handle.close()
         self._handles.clear()
@@ -173,14 +139,6 @@ class RegisterFile:
 def open_register(path: Path | str) -> RegisterFile:
     """Open ``path`` for reading, or raise InputRejected with what to do instead."""
     return RegisterFile(Path(path))
-
-
-def _hidden_columns(dimensions: dict[str, dict[str, str]]) -> set[int]:
-    hidden: set[int] = set()
-    for attrs in dimensions.values():
-        if attrs.get("hidden") in ("1", "true"):
-            hidden.update(range(int(attrs["min"]) - 1, int(attrs.get("max", attrs["min"]))))
-    return hidden
 
 
 def _refuse_unreadable(path: Path) -> None:
@@ -214,7 +172,7 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _open_workbook(path: Path) -> Any:
+def _open_workbook(path: Path) -> Workbook:
     name = path.name
     with path.open("rb") as handle:
         head = handle.read(65536)
@@ -241,46 +199,4 @@ def _open_workbook(path: Path) -> Any:
             f"{name} would unzip to {unzipped // (1024 * 1024)} MB, far more than any "
             "register; it was refused as unsafe"
         )
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InputRejected(
-            f"{name} is not a readable Excel workbook ({error}); open it in Excel and save it again"
-        ) from error
-
-
-def _detect_encoding(path: Path) -> tuple[str, str]:
-    """UTF-8 (BOM or not) if every byte decodes as UTF-8, else Windows-1252."""
-    digest = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    is_utf8 = is_cp1252 = True
-    first = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            if not first:
-                first = chunk[:3]
-            digest.update(chunk)
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            if is_cp1252:
-                try:
-                    cp1252.decode(chunk)
-                except UnicodeDecodeError:
-                    is_cp1252 = False
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    if is_utf8:
-        return ("utf-8-sig" if first == codecs.BOM_UTF8 else "utf-8"), digest.hexdigest()
-    if is_cp1252:
-        return "cp1252", digest.hexdigest()
-    raise InputRejected(
-        f"{path.name} is neither UTF-8 nor Windows-1252 text; in Excel save it as "
-        "'CSV UTF-8 (Comma delimited)' and import that"
-    )
+    return Workbook(path)

@@ -12,6 +12,9 @@ from typing import Any
 
 from contracts.findings import Finding, Severity, ordered
 
+# The text report shows this many findings of each code in full and counts the rest.
+SHOWN_PER_CODE = 20
+
 
 @dataclass
 class SheetReport:
@@ -19,6 +22,7 @@ class SheetReport:
     header_rows: tuple[int, ...]
     columns: dict[str, str]  # field -> header as written
     rows_read: int = 0
+    schema: str | None = None  # a published layout recognised as a whole
 
 
 @dataclass
@@ -38,6 +42,7 @@ class ImportReport:
     unchanged: int = 0
     missing: int = 0
     rejected: int = 0
+    not_contracts: int = 0  # rows read that are not contracts (opportunities, payments)
     new_organisations: list[str] = field(default_factory=list)
     written: bool = False
     identical_to: str | None = None  # when the same file was imported before
@@ -71,6 +76,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "missing": self.missing,
             "rejected": self.rejected,
+            "not_contracts": self.not_contracts,
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -86,6 +92,7 @@ class ImportReport:
                     "header_rows": list(s.header_rows),
                     "columns": s.columns,
                     "rows_read": s.rows_read,
+                    "schema": s.schema,
                 }
                 for s in self.sheets
             ],
@@ -104,11 +111,17 @@ class ImportReport:
                 "Fix them and import again"
                 + ("" if self.file_level_error else ", or use --skip-invalid --rejects OUT.xlsx")
             )
+        if self.rows_read and self.not_contracts == self.rows_read:
+            return ("dry run: " if self.dry_run else "") + (
+                f"nothing imported: none of its {self.rows_read} rows is a contract "
+                "(see not-a-contract below)"
+            )
         if self.dry_run:
             return "dry run: nothing was written"
         if not self.written:
             if not self.rows_read:
                 return "nothing imported: no contract rows below the header"
+
             if self.identical_to:
                 return (
                     f"nothing changed: this file is identical to the one imported "
@@ -124,7 +137,10 @@ class ImportReport:
         for sheet in self.sheets:
             rows = "header row" + ("s" if len(sheet.header_rows) > 1 else "")
             numbers = "+".join(str(n) for n in sheet.header_rows)
-            lines.append(f"  sheet '{sheet.name}': {rows} {numbers}, {sheet.rows_read} rows")
+            layout = f", {sheet.schema}" if sheet.schema else ""
+            lines.append(
+                f"  sheet '{sheet.name}': {rows} {numbers}, {sheet.rows_read} rows{layout}"
+            )
             mapped = ", ".join(f"{header} → {name}" for name, header in sheet.columns.items())
             lines.append(f"    columns: {mapped}")
         counts = self.counts()
@@ -132,13 +148,16 @@ class ImportReport:
         if self.failed:
             lines.append(
                 f"  rows read {counts['rows_read']}: "
-                f"{counts['rows_read'] - counts['rejected']} valid, {counts['rejected']} invalid"
+                f"{counts['rows_read'] - counts['rejected'] - counts['not_contracts']} valid, "
+                f"{counts['rejected']} invalid"
+                + (f", {counts['not_contracts']} not contracts" if counts["not_contracts"] else "")
             )
         else:
             lines.append(
                 f"  rows read {counts['rows_read']}: {verb}{counts['created']} created, "
                 f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
                 f"{counts['missing']} missing since the last import, {counts['rejected']} rejected"
+                + (f", {counts['not_contracts']} not contracts" if counts["not_contracts"] else "")
             )
         if self.new_organisations:
             lines.append(
@@ -157,5 +176,23 @@ class ImportReport:
             group = [f for f in findings if f.severity is severity]
             if group:
                 lines.append(f"  {title} ({len(group)}):")
-                lines.extend(f"    {f.line()}" for f in group)
+                lines.extend(_capped(group))
         return "\n".join(lines)
+
+
+def _capped(group: list[Finding]) -> list[str]:
+    """The first SHOWN_PER_CODE findings of each code in full, then how many more."""
+    shown: dict[str, int] = {}
+    lines: list[str] = []
+    for finding in group:
+        count = shown.get(finding.code, 0)
+        shown[finding.code] = count + 1
+        if count < SHOWN_PER_CODE:
+            lines.append(f"    {finding.line()}")
+    for code, count in shown.items():
+        if count > SHOWN_PER_CODE:
+            lines.append(
+                f"    … and {count - SHOWN_PER_CODE} more {code} (every finding: "
+                "--format json, or --report FILE.xlsx)"
+            )
+    return lines

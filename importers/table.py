@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from importers.columns import ColumnMap, map_columns
 from importers.reading import Row, SheetRows
+from importers.schemas import Schema, detect_schema
 
 HEADER_SEARCH_ROWS = 30
 # A header row must name at least this many canonical fields to count as one.
@@ -32,6 +33,8 @@ class Table:
     labels: list[str | None]
     columns: ColumnMap
     data: Iterator[Row]
+    schema: Schema | None = None
+    head: tuple[Row, ...] = ()  # the first rows, as read, for messages
 
     @property
     def header_row(self) -> int:
@@ -96,39 +99,74 @@ def _best_labels(candidates: list[list[str]], mapping: dict[str, str]) -> list[s
     return labels
 
 
-def find_header(
-    head: list[Row], mapping: dict[str, str]
-) -> tuple[tuple[int, ...], list[str | None], ColumnMap] | None:
-    """The best header among the first rows: (row numbers, labels, mapping), or None."""
-    best: tuple[int, tuple[int, ...], list[str | None], ColumnMap] | None = None
+@dataclass
+class Header:
+    """A header row (or two) found among the first rows, and how its columns map."""
+
+    rows: tuple[int, ...]
+    labels: list[str | None]
+    columns: ColumnMap
+    schema: Schema | None
+
+
+def _mapped(labels: list[str | None], mapping: dict[str, str]) -> tuple[ColumnMap, Schema | None]:
+    schema = detect_schema(labels)
+    if schema is None:
+        return map_columns(labels, mapping), None
+    return map_columns(labels, mapping, schema.keys, schema.name), schema
+
+
+def find_header(head: list[Row], mapping: dict[str, str]) -> Header | None:
+    """The best header among the first rows, or None."""
+    best: Header | None = None
     for position, (number, values) in enumerate(head):
         if not _looks_like_header_row(values):
             continue
         labels = _text_labels(values)
-        columns = map_columns(labels, mapping)
-        if best is None or columns.score > best[0]:
-            best = (columns.score, (number,), labels, columns)
+        columns, schema = _mapped(labels, mapping)
+        if best is None or columns.score > best.columns.score:
+            best = Header((number,), labels, columns, schema)
         if position + 1 < len(head):
             next_number, next_values = head[position + 1]
             if next_number == number + 1 and _looks_like_header_row(next_values):
                 two_row = _best_labels(_combined_labels(values, next_values), mapping)
-                combined = map_columns(two_row, mapping)
-                if combined.score > columns.score and combined.score > best[0]:
-                    best = (combined.score, (number, next_number), two_row, combined)
-    if best is None or best[0] < MIN_HEADER_FIELDS:
+                combined, schema = _mapped(two_row, mapping)
+                if combined.score > columns.score and combined.score > best.columns.score:
+                    best = Header((number, next_number), two_row, combined, schema)
+    if best is None:
         return None
-    return best[1], best[2], best[3]
+    if best.columns.score < MIN_HEADER_FIELDS and best.schema is None:
+        # a published layout is known by its headers even when few are contract fields
+        return next((h for h in _schema_headers(head, mapping)), None)
+    return best
 
 
-def find_table(sheet: SheetRows, mapping: dict[str, str]) -> Table | None:
-    """The register in ``sheet``, or None if no row in the first 30 looks like a header."""
+def _schema_headers(head: list[Row], mapping: dict[str, str]) -> Iterator[Header]:
+    for number, values in head:
+        if _looks_like_header_row(values):
+            labels = _text_labels(values)
+            columns, schema = _mapped(labels, mapping)
+            if schema is not None:
+                yield Header((number,), labels, columns, schema)
+
+
+def find_table(sheet: SheetRows, mapping: dict[str, str]) -> Table | Iterable[Row]:
+    """The register in ``sheet``, or, if no row in the first 30 looks like a header,
+    those rows (for the message that says what the sheet holds)."""
     head = list(itertools.islice(sheet.rows, HEADER_SEARCH_ROWS))
     found = find_header(head, mapping)
     if found is None:
-        return None
-    header_rows, labels, columns = found
-    after = [row for row in head if row[0] > header_rows[-1]]
-    return Table(sheet, header_rows, labels, columns, itertools.chain(after, sheet.rows))
+        return tuple(head)
+    after = [row for row in head if row[0] > found.rows[-1]]
+    return Table(
+        sheet,
+        found.rows,
+        found.labels,
+        found.columns,
+        itertools.chain(after, sheet.rows),
+        found.schema,
+        tuple(head),
+    )
 
 
 def is_totals_row(values: tuple[Any, ...]) -> bool:

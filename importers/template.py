@@ -37,12 +37,22 @@ COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
         "The lead commissioner (pick from the list); or import with --commissioner.",
         "NHS Mid Essex CCG",
     ),
+    "commissioner_code": (
+        "optional",
+        "The lead commissioner's ODS or GSS code, if known; it is matched before the name.",
+        "06Q",
+    ),
     "associate_commissioners": (
         "optional",
         "Other commissioners party to it, separated by semicolons.",
         "NHS Basildon and Brentwood CCG; Essex County Council",
     ),
     "provider": ("required", "Who delivers the service: name or ODS code.", "Provide CIC"),
+    "provider_code": (
+        "optional",
+        "The provider's ODS code, if it has one; it is matched before the name.",
+        "RAJ",
+    ),
     "service_category": ("recommended", "The kind of service (pick from the list).", "community"),
     "contract_form": (
         "recommended",
@@ -64,16 +74,6 @@ COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
     "payment_mechanism": ("optional", "How it is paid: block, tariff, cost and volume…", "block"),
     "status": ("optional", "live, expired, in procurement…", "live"),
     "notes": ("optional", "Anything else the team should know.", ""),
-    "provider_code": (
-        "optional",
-        "The provider's ODS code, if known; enough without a provider name.",
-        "RAJ",
-    ),
-    "commissioner_code": (
-        "optional",
-        "The lead commissioner's ODS or GSS code; enough without a name.",
-        "06Q",
-    ),
 }
 
 

@@ -12,152 +12,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from contracts.findings import Finding, Severity
 from contracts.organisations.index import OrganisationIndex
+from contracts.organisations.names import normalise_name
 from contracts.store.imports import ContractRecord, NewProvider, row_key
 from contracts.store.models import Organisation
 from contracts.vocabulary import canonical_category, canonical_form
 from importers.columns import ColumnMap
 from importers.parties import Parties
+from importers.place import Place
 from importers.values import (
     DAY_FIRST,
-    MONTH_FIRST,
     Problem,
+    annual_from_total,
     clean_text,
-    numeric_order_evidence,
+    is_placeholder,
     parse_date,
     parse_money,
 )
 
 # A contract longer than this is "multi-year", where the total must cover a year.
 MULTI_YEAR_DAYS = 366
-
-
-@dataclass
-class Place:
-    """How findings name a place in one file: "Sheet!D17" in a workbook, "D17" in a CSV."""
-
-    file: str
-    sheet: str
-    is_csv: bool
-
-    def cell(self, column: int, row: int) -> str:
-        ref = f"{get_column_letter(column + 1)}{row}"
-        return ref if self.is_csv else f"{self.sheet}!{ref}"
-
-    def row(self, row: int) -> str:
-        return f"row {row}" if self.is_csv else f"{self.sheet}!row {row}"
-
-    def finding(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        *,
-        cell: str | None = None,
-        value: Any = None,
-    ) -> Finding:
-        return Finding(
-            code=code,
-            severity=severity,
-            message=message,
-            file=self.file,
-            sheet=None if self.is_csv else self.sheet,
-            cell=cell,
-            value=None if value is None else str(value),
-        )
-
-
-def _order_proof(
-    rows: list[tuple[int, tuple[Any, ...]]], column: int
-) -> tuple[dict[str, tuple[int, Any]], int]:
-    proof: dict[str, tuple[int, Any]] = {}
-    ambiguous = 0
-    for number, values in rows:
-        raw = values[column] if column < len(values) else None
-        evidence = numeric_order_evidence(raw)
-        if evidence is not None:
-            proof.setdefault(evidence, (number, raw))
-        elif isinstance(raw, str) and "/" in raw and raw.strip()[:1].isdigit():
-            ambiguous += 1
-    return proof, ambiguous
-
-
-def decide_date_orders(
-    rows: list[tuple[int, tuple[Any, ...]]], columns: ColumnMap, place: Place, header_row: int
-) -> tuple[dict[str, str], list[Finding]]:
-    """Day-first or month-first for each date column, from the text dates in ``rows``.
-
-    "30/4/2020" proves day-first and "4/30/2020" month-first. A column with
-    only dates that read either way ("1/4/2020") follows the sheet's other
-    date column when that one is proven, and is otherwise read day-first, as
-    the UK writes.
-    """
-    proofs = {
-        name: (columns.fields[name], *_order_proof(rows, columns.fields[name]))
-        for name in ("start_date", "end_date")
-        if name in columns.fields
-    }
-    proven = {
-        order: (name, found[order]) for name, (_, found, _) in proofs.items() for order in found
-    }
-    sheet_month_first = MONTH_FIRST in proven and DAY_FIRST not in proven
-    orders: dict[str, str] = {}
-    findings: list[Finding] = []
-    for name, (column, proof, ambiguous) in proofs.items():
-        header = columns.headers[column]
-        if MONTH_FIRST in proof and DAY_FIRST not in proof:
-            number, raw = proof[MONTH_FIRST]
-            orders[name] = MONTH_FIRST
-            findings.append(
-                place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' read month-first (US style) because of '{raw}'",
-                    cell=place.cell(column, number),
-                    value=raw,
-                )
-            )
-        elif MONTH_FIRST in proof:
-            orders[name] = DAY_FIRST
-            number, raw = proof[MONTH_FIRST]
-            findings.append(
-                place.finding(
-                    "mixed-date-order",
-                    Severity.WARNING,
-                    f"column '{header}' mixes day-first and month-first dates; it was read "
-                    "day-first, so dates like this one are errors",
-                    cell=place.cell(column, number),
-                    value=raw,
-                )
-            )
-        elif ambiguous and not proof and sheet_month_first:
-            orders[name] = MONTH_FIRST
-            other, (number, raw) = proven[MONTH_FIRST]
-            findings.append(
-                place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' has only dates that read either way; read month-first "
-                    f"like column '{columns.header_of(other)}' ('{raw}')",
-                    cell=place.cell(column, header_row),
-                )
-            )
-        else:
-            orders[name] = DAY_FIRST
-            if ambiguous and not proof:
-                findings.append(
-                    place.finding(
-                        "date-order",
-                        Severity.INFO,
-                        f"column '{header}' has only dates that read either way; "
-                        "read day-first (UK style)",
-                        cell=place.cell(column, header_row),
-                    )
-                )
-    return orders, findings
 
 
 @dataclass
@@ -181,6 +56,7 @@ class RowValidator:
         date_orders: dict[str, str],
         seen_keys: dict[str, str],
         new_providers: dict[str, NewProvider],
+        shared_references: set[str] | None = None,
     ) -> None:
         self.place = place
         self.columns = columns
@@ -191,6 +67,7 @@ class RowValidator:
         self.new_providers = new_providers  # normalised name -> placeholder (whole file)
         self.parties = Parties(index, default_commissioner, new_providers)
         self._warned_vocabulary: set[tuple[str, str]] = set()
+        self.shared_references = shared_references or set()
 
     # --- cells ---------------------------------------------------------------
 
@@ -199,9 +76,25 @@ class RowValidator:
         if column is None or column >= len(values):
             return None
         value = values[column]
-        if isinstance(value, str) and not value.strip():
-            return None
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if name in self.columns.parts:  # "name|address|…": the name alone
+                return value.split("|", 1)[0].strip() or None
         return value
+
+    def reference(self, values: tuple[Any, ...]) -> str | None:
+        """The row's reference as written (a number cell as its digits)."""
+        raw = self.raw(values, "reference")
+        if raw is None:
+            return None
+        reference = clean_text(raw) if not isinstance(raw, str) else None
+        return reference or str(raw).strip() or None
+
+    def supplier_key(self, values: tuple[Any, ...]) -> str | None:
+        """The provider's name, normalised: which supplier a row is for."""
+        name = clean_text(self.raw(values, "provider"))
+        return (normalise_name(name) or name.lower()) if name else None
 
     def validate(self, number: int, values: tuple[Any, ...]) -> RowResult:
         findings: list[Finding] = []
@@ -232,20 +125,16 @@ class RowValidator:
             "commissioner",
             "associate_commissioners",
             "provider",
-            "provider_code",
-            "commissioner_code",
             "service_category",
             "contract_form",
             "payment_mechanism",
             "status",
             "notes",
+            "provider_code",
+            "commissioner_code",
         ):
             text[name] = clean_text(self.raw(values, name))
-        raw_reference = self.raw(values, "reference")
-        reference = None
-        if raw_reference is not None:
-            reference = clean_text(raw_reference) if not isinstance(raw_reference, str) else None
-            reference = reference or str(raw_reference).strip() or None
+        reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}
         for name in ("annual_value", "total_value"):
@@ -262,6 +151,18 @@ class RowValidator:
             parsed_date = parse_date(raw, self.date_orders.get(name, DAY_FIRST))
             if isinstance(parsed_date, Problem):
                 problem(name, parsed_date, raw)
+                dates[name] = None
+            elif parsed_date is not None and is_placeholder(parsed_date):
+                findings.append(
+                    place.finding(
+                        "placeholder-date",
+                        Severity.WARNING,
+                        f"{self.columns.header_of(name)}: {parsed_date:%d/%m/%Y} stands for "
+                        "a date not known; stored as unknown",
+                        cell=self._column_cell(name, number),
+                        value=raw,
+                    )
+                )
                 dates[name] = None
             else:
                 dates[name] = parsed_date
@@ -283,9 +184,14 @@ class RowValidator:
         category = self._vocabulary("service_category", text, number, findings)
         form = self._vocabulary("contract_form", text, number, findings)
         self._checks(number, dates, money, findings)
+        annual_given = self.raw(values, "annual_value") is not None
+        self._derive_annual(number, dates, money, findings, annual_given)
 
         source_key = None
-        if reference:
+        if reference and reference in self.shared_references and text["provider"]:
+            # a framework: one contract per supplier, each keyed by reference and supplier
+            source_key = f"{reference}/{self.supplier_key(values)}"[:200]
+        elif reference:
             source_key = reference[:200]
         elif title and (text["provider"] or text["provider_code"]):
             commissioner_name = commissioner.name if commissioner else text["commissioner"]
@@ -295,9 +201,10 @@ class RowValidator:
             first = self.seen_keys.get(source_key)
             if first is not None:
                 if reference:
+                    same = " for the same supplier" if reference in self.shared_references else ""
                     row_error(
                         "duplicate-reference",
-                        f"reference '{reference}' is also used at {first}; "
+                        f"reference '{reference}' is also used at {first}{same}; "
                         "each contract needs its own reference",
                         reference,
                     )
@@ -369,6 +276,40 @@ class RowValidator:
                 )
             )
         return _cut(value, 100)
+
+    def _derive_annual(
+        self,
+        number: int,
+        dates: dict[str, dt.date | None],
+        money: dict[str, Decimal | None],
+        findings: list[Finding],
+        annual_given: bool,
+    ) -> None:
+        """A year's value from the whole-life value and the period, when only those
+        are given; stored as the annual value, and said to be derived."""
+        start, end, total = dates["start_date"], dates["end_date"], money["total_value"]
+        if money["annual_value"] is not None or total is None or total < 0:
+            return
+        if annual_given:  # written but unreadable: an error already, never replaced
+            return
+        if start is None or end is None or end < start:
+            return
+        annual, months = annual_from_total(total, start, end)
+        money["annual_value"] = annual
+        over = f"{months.normalize():f} months"
+        how = (
+            "the total, as it runs a year or less" if months <= 12 else f"£{total:,.2f} over {over}"
+        )
+        findings.append(
+            self.place.finding(
+                "annual-value-derived",
+                Severity.INFO,
+                f"annual value £{annual:,.2f} derived from the whole-life value: {how} "
+                f"({start:%d/%m/%Y} to {end:%d/%m/%Y})",
+                cell=self._column_cell("total_value", number),
+                value=f"{annual:.2f}",
+            )
+        )
 
     def _checks(
         self,

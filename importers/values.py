@@ -77,9 +77,50 @@ def parse_money(raw: object, multiplier: Decimal = Decimal(1)) -> Decimal | Prob
     return _parse_money_text(str(raw), multiplier)
 
 
+# Money in another currency: refused per cell, never read as pounds.
+_CURRENCIES = (
+    ("us$", "US dollars"),
+    ("usd", "US dollars"),
+    ("$", "dollars"),
+    ("€", "euros"),
+    ("eur", "euros"),
+    ("euros", "euros"),
+    ("euro", "euros"),
+    ("dollars", "dollars"),
+    ("¥", "yen"),
+    ("jpy", "yen"),
+    ("chf", "Swiss francs"),
+    ("aud", "Australian dollars"),
+    ("cad", "Canadian dollars"),
+    ("sek", "Swedish kronor"),
+    ("nok", "Norwegian kroner"),
+    ("dkk", "Danish kroner"),
+    ("pln", "Polish złoty"),
+)
+_AMOUNT = re.compile(r"[\d.,()\-]+")
+
+
+def foreign_currency(text: str) -> str | None:
+    """The currency named in a money cell that is not pounds ("$1,000", "1000 EUR")."""
+    squeezed = _SPACES.sub("", text).lower()
+    rest = _AMOUNT.sub(" ", squeezed).split()
+    for word in rest:
+        for mark, name in _CURRENCIES:
+            if word == mark or (mark in "$€¥" and mark in word):
+                return name
+    return None
+
+
 def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None:
     if _is_unknown(raw):
         return None
+    currency = foreign_currency(raw)
+    if currency is not None:
+        return Problem(
+            "foreign-currency",
+            f"'{raw}' is in {currency}; the register holds pounds only: convert it to £ "
+            "or leave the cell blank",
+        )
     text = _SPACES.sub("", raw).lower()
     negative = False
     if text.startswith("(") and text.endswith(")"):
@@ -138,6 +179,29 @@ _NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]+)[\s\-/.,]*(\d{2
 _NAMED_MONTH_FIRST = re.compile(r"^([a-z]+)[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,]+(\d{4})$")
 _TEXT_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
 UNKNOWN_DATE_WORDS = UNKNOWN_WORDS | {"ongoing", "rolling", "open ended", "none"}
+
+
+# Dates systems write when the real date is not known: stored as unknown, and said so.
+PLACEHOLDER_DATES = frozenset(
+    {
+        dt.date(1899, 12, 30),
+        dt.date(1899, 12, 31),
+        dt.date(1900, 1, 1),
+        dt.date(1901, 1, 1),
+        dt.date(1970, 1, 1),
+        dt.date(2000, 1, 1),
+        dt.date(2099, 12, 31),
+        dt.date(2100, 1, 1),
+        dt.date(2999, 12, 31),
+        dt.date(3000, 1, 1),
+        dt.date(9999, 12, 31),
+    }
+)
+
+
+def is_placeholder(day: dt.date) -> bool:
+    """A date that stands for "not known" (01/01/1900, 01/01/1970, 31/12/2099, …)."""
+    return day in PLACEHOLDER_DATES
 
 
 def _year(text: str) -> int:
@@ -222,6 +286,29 @@ def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
     if named and named[1] in _MONTHS:
         return _make_date(int(named[3]), _MONTHS[named[1]], int(named[2]), raw)
     return Problem("bad-date", f"'{raw}' is not a date (write it like 01/04/2016)")
+
+
+# --- derived values ------------------------------------------------------------
+
+
+def term_months(start: dt.date, end: dt.date) -> Decimal:
+    """The length of a contract from its first to its last day, in months: whole months
+    when it ends the day before a month-day like its start (1 April to 31 March), else
+    days over the average month."""
+    after = end + dt.timedelta(days=1)
+    whole = (after.year - start.year) * 12 + (after.month - start.month)
+    if after.day == start.day:
+        return Decimal(whole)
+    return (Decimal((after - start).days) * 12 / Decimal("365.25")).quantize(Decimal("0.01"))
+
+
+def annual_from_total(total: Decimal, start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
+    """(the value of a year of the contract, its term in months), from its whole-life
+    value: the total itself for a year or less, else the total over the years."""
+    months = term_months(start, end)
+    if months <= 12:
+        return total, months
+    return (total * 12 / months).quantize(PENNY, rounding=ROUND_HALF_UP), months
 
 
 # --- text --------------------------------------------------------------------

@@ -51,3 +51,29 @@ def test_the_demo_starts_from_a_fresh_database_each_run(tmp_path: Path) -> None:
     after = first.contracts_in_register - first.duplicate_copies
     assert first.contracts_after < after < first.contracts_in_register
     assert first.workbook == tmp_path / WORKBOOK_FILE
+
+
+def test_summary_plan_and_workbook_agree_on_the_demo(runner: CliRunner, tmp_path: Path) -> None:
+    """`contracts summary`, `contracts plan` and the workbook count the same plan."""
+    import json
+
+    from openpyxl import load_workbook
+
+    run_demo(tmp_path, echo=lambda _line: None)
+    url = f"sqlite:///{tmp_path / DATABASE_FILE}"
+    plan = json.loads(runner.invoke(main, ["--database", url, "plan", "--format", "json"]).output)
+    summary = runner.invoke(main, ["--database", url, "summary", "--format", "json"])
+    consolidation = json.loads(summary.output)["consolidation"]
+    removed = sum(len(p["contracts"]) - 1 for p in plan["proposals"])
+    assert plan["contracts_after"] == plan["contracts_before"] - removed
+    assert consolidation["contracts_before"] == plan["contracts_before"]
+    assert consolidation["contracts_after"] == plan["contracts_after"]
+    assert consolidation["proposals"] == len(plan["proposals"])
+    assert consolidation["value_covered"] == plan["annual_value"]
+    plan_ids = {p["id"] for p in plan["proposals"]}
+    proposals = load_workbook(tmp_path / WORKBOOK_FILE, read_only=True)["Proposals"]
+    rows = list(proposals.iter_rows(values_only=True))
+    header = next(r for r in rows if r and "Proposal ID" in r)
+    id_col, in_plan = header.index("Proposal ID"), header.index("In plan")
+    marked = {r[id_col] for r in rows[rows.index(header) + 1 :] if r[id_col] and r[in_plan]}
+    assert marked == plan_ids

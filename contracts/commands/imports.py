@@ -12,6 +12,7 @@ from contracts.commands.context import store
 from contracts.commands.render import to_json
 from contracts.errors import InputRejected
 from importers import import_file
+from importers.findings_workbook import check_report_path, write_findings_workbook
 from importers.template import write_template
 
 
@@ -46,12 +47,19 @@ from importers.template import write_template
     help="Write rejected rows with their reasons here (.xlsx or .csv).",
 )
 @click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every finding of every file to this spreadsheet (.xlsx).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(("text", "json")),
     default="text",
     show_default=True,
-    help="text for people, json for scripts (printed alone on stdout).",
+    help="text for people (twenty findings of each kind), json for scripts (all of them, "
+    "printed alone on stdout).",
 )
 @click.pass_context
 def import_command(
@@ -64,6 +72,7 @@ def import_command(
     dry_run: bool,
     skip_invalid: bool,
     rejects: Path | None,
+    report_path: Path | None,
     fmt: str,
 ) -> None:
     """Import commissioning teams' registers (.xlsx, .xlsm or .csv) as they are.
@@ -81,6 +90,8 @@ def import_command(
         raise click.UsageError(
             "--skip-invalid needs --rejects OUT.xlsx, so the rejected rows are kept"
         )
+    if report_path is not None:
+        check_report_path(report_path)
     show_progress = sys.stderr.isatty() and fmt == "text"
     results: list[dict[str, Any]] = []
     failed = 0
@@ -109,6 +120,10 @@ def import_command(
         results.append(report.as_json())
         if fmt == "text":
             click.echo(report.render_text())
+    if report_path is not None:
+        write_findings_workbook(report_path, results)
+        if fmt == "text":
+            click.echo(f"every finding written to {report_path}")
     if fmt == "json":
         to_json({"files": results})
     if failed:

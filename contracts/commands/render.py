@@ -183,16 +183,16 @@ def _consolidation(consolidation: Consolidation | None, fmt: str) -> None:
             data[key],
             columns,
             fmt,
-            title=f"Contracts before → after the proposals, by {title}",
+            title=f"Contracts before → after the plan, by {title}",
             right_aligned=("before", "after"),
         )
     if fmt == "table":
         unknown = consolidation.unknown_values_covered
         click.echo(
-            f"If every candidate and accepted proposal were accepted: "
+            f"After the plan (contracts plan): "
             f"{consolidation.contracts_before} contracts → {consolidation.contracts_after} "
-            f"({consolidation.contracts_covered} contracts in {consolidation.proposals} "
-            f"proposals, each counted once; {format_gbp(consolidation.value_covered)} a year "
+            f"({consolidation.contracts_covered} contracts become {consolidation.proposals} "
+            f"new contracts, each counted once; {format_gbp(consolidation.value_covered)} a year "
             "covered" + (f", {unknown} with no known value" if unknown else "") + ")"
         )
 

@@ -53,7 +53,11 @@ class OrganisationIndex:
     little more than their distinct spellings.
     """
 
-    def __init__(self, organisations: list[Organisation]) -> None:
+    def __init__(
+        self,
+        organisations: list[Organisation],
+        aliases: dict[int, list[str]] | None = None,
+    ) -> None:
         self._by_key: dict[str, Organisation] = {}
         self._simple: list[tuple[str, int]] = []  # (simplified name, id(org)), kept sorted
         self._sorted = False
@@ -71,24 +75,40 @@ class OrganisationIndex:
         # large register is looked up once, not once a row.
         self._hints: dict[tuple[str, bool], str] = {}
         for organisation in organisations:
-            self.add(organisation)
+            known = None if aliases is None else aliases.get(organisation.id, [])
+            self.add(organisation, aliases=known)
         self._simple.sort()
         self._sorted = True
 
     @classmethod
     def load(cls, session: Session) -> OrganisationIndex:
-        organisations = session.scalars(
-            select(Organisation).options(selectinload(Organisation.aliases))
-        ).all()
-        return cls(list(organisations))
+        """Two plain queries: the organisations, and every alias as (organisation, text)."""
+        organisations = list(session.scalars(select(Organisation)))
+        aliases: dict[int, list[str]] = defaultdict(list)
+        for organisation_id, alias in session.execute(
+            select(OrganisationAlias.organisation_id, OrganisationAlias.alias)
+        ):
+            aliases[organisation_id].append(alias)
+        return cls(organisations, aliases)
 
-    def add(self, organisation: Organisation, *spellings: str) -> None:
-        """Index an organisation under its name, codes, aliases and ``spellings``."""
+    def add(
+        self,
+        organisation: Organisation,
+        *spellings: str,
+        aliases: list[str] | None = None,
+    ) -> None:
+        """Index an organisation under its name, codes, aliases and ``spellings``.
+
+        ``aliases`` stands for ``organisation.aliases`` when the caller read them
+        already, so a large index never loads them one organisation at a time.
+        """
         self._hints.clear()
         if organisation.id is not None:
             self._by_id[organisation.id] = organisation
         self._objects[id(organisation)] = organisation
-        names = [organisation.name, *spellings, *(a.alias for a in organisation.aliases)]
+        if aliases is None:
+            aliases = [a.alias for a in organisation.aliases]
+        names = [organisation.name, *spellings, *aliases]
         codes = [c for c in (organisation.ods_code, organisation.gss_code) if c]
         for text in [*names, *codes]:
             key = normalise_name(text)

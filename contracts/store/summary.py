@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
-from contracts.proposals.grouping import overlap_groups
-from contracts.store.models import Contract, Proposal, ProposalStatus
+from contracts.proposals.plan import make_plan
+from contracts.store.models import Contract, Proposal
 from contracts.store.register import list_contracts
 
 
@@ -114,7 +114,8 @@ class BeforeAfter:
 
 @dataclass
 class Consolidation:
-    """Contracts before → after if every candidate and accepted proposal were accepted."""
+    """Contracts before → after the plan: the proposals `contracts plan` picks, none sharing
+    a contract, so each contract is counted once and every figure reconciles with it."""
 
     proposals: int = 0
     contracts_before: int = 0
@@ -139,34 +140,29 @@ class Consolidation:
 
 
 def summarise_consolidation(session: Session, counted: list[Contract]) -> Consolidation:
-    """Before → after over ``counted`` (the register, each duplicate set once).
+    """Before → after over ``counted`` (the register, each duplicate set once), by the plan.
 
-    Candidate and accepted proposals count; a contract in two proposals is
-    counted once, and proposals sharing contracts become one contract.
+    The same figures as ``contracts plan`` and the workbook's Summary: each
+    planned proposal becomes one contract, and the proposals the plan leaves
+    out (alternatives that share a contract with a planned one) do not count.
     """
+    plan = make_plan(session)
+    by_id = {c.id: c for c in counted}
+    member_sets = {p.id: {m.id for m in p.members if m.id in by_id} for p in plan.proposals}
+    member_sets = {pid: ids for pid, ids in member_sets.items() if ids}
     proposals = {
         p.id: p
         for p in session.scalars(
             select(Proposal)
-            .where(Proposal.status.in_([ProposalStatus.CANDIDATE, ProposalStatus.ACCEPTED]))
-            .options(
-                selectinload(Proposal.members),
-                selectinload(Proposal.provider),
-                selectinload(Proposal.lead_commissioner),
-            )
+            .where(Proposal.id.in_(list(member_sets)))
+            .options(selectinload(Proposal.provider), selectinload(Proposal.lead_commissioner))
         )
     }
-    by_id = {c.id: c for c in counted}
-    member_sets = {
-        pid: {m.contract_id for m in p.members if m.contract_id in by_id}
-        for pid, p in proposals.items()
-    }
-    groups = overlap_groups({pid: ids for pid, ids in member_sets.items() if ids})
-    covered = set().union(*member_sets.values()) if member_sets else set()
+    covered: set[int] = set().union(*member_sets.values()) if member_sets else set()
     result = Consolidation(
-        proposals=len(proposals),
+        proposals=len(member_sets),
         contracts_before=len(counted),
-        contracts_after=len(counted) - len(covered) + len(groups),
+        contracts_after=len(counted) - len(covered) + len(member_sets),
         contracts_covered=len(covered),
     )
     for contract_id in covered:
@@ -191,11 +187,9 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
             entry = line(lines, org, missing)
             entry.before += 1
             entry.after += stays
-    for group in groups:
-        # The group becomes the contract of its largest proposal.
-        largest = min(group, key=lambda pid: (-len(member_sets[pid]), pid))
-        line(commissioners, proposals[largest].lead_commissioner, "(no commissioner)").after += 1
-        line(providers, proposals[largest].provider, "(several providers)").after += 1
+    for pid in member_sets:
+        line(commissioners, proposals[pid].lead_commissioner, "(no commissioner)").after += 1
+        line(providers, proposals[pid].provider, "(several providers)").after += 1
     result.by_commissioner = sorted(commissioners.values(), key=lambda e: e.name)
     result.by_provider = sorted(providers.values(), key=lambda e: (-e.before, e.name))
     return result

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 
 HEADERS = [
@@ -77,3 +81,41 @@ def simple_register(path: Path, rows: Sequence[Sequence[Any]] | None = None) -> 
         ]
     )
     return write_workbook(path, {"Register": [["Mid Essex contract register"], [], HEADERS, *body]})
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+NO_SOFFICE = (
+    "LibreOffice is not installed (soffice is not on the PATH); "
+    "apt-get install libreoffice-calc-nogui, as .ci/run does"
+)
+
+
+def saved_by_libreoffice(paths: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Each of ``paths`` opened in LibreOffice Calc (headless) and saved again as .xlsx in
+    ``out_dir``: the nearest a test can come to a register saved by a spreadsheet program."""
+    if SOFFICE is None:
+        pytest.skip(NO_SOFFICE)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / f"lo-profile-{uuid.uuid4().hex}"  # parallel runs must not share one
+    completed = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out_dir),
+            *(str(p) for p in paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    shutil.rmtree(profile, ignore_errors=True)
+    converted = [out_dir / (p.stem + ".xlsx") for p in paths]
+    assert completed.returncode == 0 and all(c.exists() for c in converted), completed.stderr
+    return converted

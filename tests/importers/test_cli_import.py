@@ -98,8 +98,10 @@ def test_template(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
         "reference",
         "title",
         "commissioner",
+        "commissioner_code",
         "associate_commissioners",
         "provider",
+        "provider_code",
         "service_category",
         "contract_form",
         "start_date",
@@ -109,13 +111,11 @@ def test_template(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
         "payment_mechanism",
         "status",
         "notes",
-        "provider_code",
-        "commissioner_code",
     ]
     lists = {
         str(dv.sqref).split(":")[0]: dv.formula1 for dv in register.data_validations.dataValidation
     }
-    assert set(lists) == {"C2", "F2", "G2"}
+    assert set(lists) == {"C2", "H2", "I2"}
     commissioners = [c.value for c in workbook["Lists"]["A"][1:]]
     assert "NHS Mid Essex CCG" in commissioners
     assert workbook["Notes"]["A2"].value == "Reference"

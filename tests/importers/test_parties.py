@@ -93,7 +93,7 @@ def test_an_unknown_code_without_a_name_rejects_the_row(session: Session, tmp_pa
     )
     report = import_file(session, path, mapping=CODE_MAP)
     assert report.rejected
-    assert any(f.code == "unknown-provider-code" and f.is_error for f in report.findings)
+    assert any(f.code == "unknown-code" and f.is_error for f in report.findings)
 
 
 def test_names_resolve_as_of_the_contract_start(session: Session, tmp_path: Path) -> None:

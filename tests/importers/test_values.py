@@ -14,6 +14,8 @@ from importers.values import (
     DAY_FIRST,
     MONTH_FIRST,
     Problem,
+    annual_from_total,
+    is_placeholder,
     numeric_order_evidence,
     parse_date,
     parse_money,
@@ -156,3 +158,71 @@ def test_date_round_trips_day_first_and_month_first(day: dt.date, month_first: b
 def test_dates_never_raise(raw: object, order: str) -> None:
     result = parse_date(raw, order)
     assert result is None or isinstance(result, dt.date | Problem)
+
+
+# --- other currencies, placeholders, a year's value from the whole -------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "currency"),
+    [
+        ("$1,000", "dollars"),
+        ("US$ 2,500.00", "US dollars"),
+        ("USD 1000", "US dollars"),
+        ("1000 USD", "US dollars"),
+        ("€500", "euros"),
+        ("1.200,50 EUR", "euros"),
+        ("250 euros", "euros"),
+        ("CHF 90", "Swiss francs"),
+    ],
+)
+def test_money_in_another_currency_is_refused(raw: str, currency: str) -> None:
+    problem = parse_money(raw)
+    assert isinstance(problem, Problem) and problem.code == "foreign-currency"
+    assert f"is in {currency}" in problem.message
+
+
+@given(amounts, st.sampled_from(["$", "€", "USD ", "EUR "]))
+def test_no_amount_in_another_currency_reads_as_pounds(amount: Decimal, mark: str) -> None:
+    problem = parse_money(f"{mark}{amount:,.2f}")
+    assert isinstance(problem, Problem) and problem.code == "foreign-currency"
+
+
+@pytest.mark.parametrize(
+    "raw", ["01/01/1900", "1 January 1970", "2000-01-01", "31/12/2099", "31/12/9999"]
+)
+def test_placeholder_dates_are_recognised(raw: str) -> None:
+    day = parse_date(raw)
+    assert isinstance(day, dt.date) and is_placeholder(day)
+
+
+def test_real_dates_are_not_placeholders() -> None:
+    assert not is_placeholder(dt.date(2016, 4, 1))
+    assert not is_placeholder(dt.date(2000, 4, 1))
+
+
+@given(
+    st.decimals(min_value=Decimal(0), max_value=Decimal("999999999.99"), places=2),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 1)),
+    st.integers(min_value=2, max_value=15),
+)
+def test_a_whole_number_of_years_shares_the_total_to_the_penny(
+    total: Decimal, start: dt.date, years: int
+) -> None:
+    day = min(start.day, 28)
+    start = start.replace(day=day)
+    end = start.replace(year=start.year + years) - dt.timedelta(days=1)
+    annual, months = annual_from_total(total, start, end)
+    assert months == 12 * years
+    assert annual == annual.quantize(Decimal("0.01"))
+    assert abs(annual * years - total) <= Decimal("0.01") * years
+
+
+@given(
+    st.decimals(min_value=Decimal(0), max_value=Decimal("999999999.99"), places=2),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 1)),
+    st.integers(min_value=0, max_value=364),
+)
+def test_a_year_or_less_is_worth_its_total(total: Decimal, start: dt.date, days: int) -> None:
+    annual, months = annual_from_total(total, start, start + dt.timedelta(days=days))
+    assert months <= 12 and annual == total

@@ -1,0 +1,47 @@
+"""How findings name a place in a register: "Sheet!D17" in a workbook, "D17" or
+"line 17" in a CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from contracts.findings import Finding, Severity
+
+
+@dataclass
+class Place:
+    """How findings name a place in one file: "Sheet!D17" in a workbook; in a CSV "D17" is
+    column D of the record that starts on line 17 (a quoted cell may span lines)."""
+
+    file: str
+    sheet: str
+    is_csv: bool
+
+    def cell(self, column: int, row: int) -> str:
+        ref = f"{get_column_letter(column + 1)}{row}"
+        return ref if self.is_csv else f"{self.sheet}!{ref}"
+
+    def row(self, row: int) -> str:
+        return f"line {row}" if self.is_csv else f"{self.sheet}!row {row}"
+
+    def finding(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        *,
+        cell: str | None = None,
+        value: Any = None,
+    ) -> Finding:
+        return Finding(
+            code=code,
+            severity=severity,
+            message=message,
+            file=self.file,
+            sheet=None if self.is_csv else self.sheet,
+            cell=cell,
+            value=None if value is None else str(value),
+        )

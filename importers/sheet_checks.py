@@ -1,0 +1,128 @@
+"""Checks over a whole sheet, beside the row-by-row validation: references several
+suppliers share, rows a published layout says are not contracts, and the totals row."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from contracts.findings import Finding, Severity
+from contracts.store.money import format_gbp
+from importers.columns import ColumnMap, mapping_key
+from importers.place import Place
+from importers.report import ImportReport
+from importers.table import Table, is_blank
+from importers.validate import RowValidator
+from importers.values import Problem, parse_money
+
+
+def shared_references(
+    table: Table, validator: RowValidator, place: Place, report: ImportReport
+) -> set[str]:
+    """References used by more than one supplier (a framework, or lots): each supplier's
+    row is its own contract. Found in a first look over the sheet, so each row's key
+    does not depend on the order of the rows."""
+    if table.sheet.again is None:
+        return set()
+    first: dict[str, tuple[str, int]] = {}
+    suppliers: dict[str, set[str]] = {}
+    rows = table.sheet.again()
+    try:
+        for number, values in rows:
+            if number <= table.header_row or is_blank(values):
+                continue
+            reference = validator.reference(values)
+            supplier = validator.supplier_key(values)
+            if reference is None or supplier is None:
+                continue
+            seen = first.setdefault(reference, (supplier, number))
+            if seen[0] != supplier:
+                suppliers.setdefault(reference, {seen[0]}).add(supplier)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    for reference, names in suppliers.items():
+        report.findings.append(
+            place.finding(
+                "shared-reference",
+                Severity.INFO,
+                f"reference '{reference}' is used by {len(names)} suppliers (a framework or "
+                "lots): each supplier's row was taken as its own contract",
+                cell=place.row(first[reference][1]),
+                value=reference,
+            )
+        )
+    return set(suppliers)
+
+
+def not_a_contract_check(table: Table) -> Callable[[tuple[Any, ...]], str | None] | None:
+    """The schema's test of a row ("an opportunity, not a contract"), by header name."""
+    schema = table.schema
+    if schema is None or schema.not_a_contract is None:
+        return None
+    test = schema.not_a_contract
+    by_key = {mapping_key(h): c for c, h in table.columns.headers.items()}
+
+    def check(values: tuple[Any, ...]) -> str | None:
+        def cell(header: str) -> Any:
+            column = by_key.get(_key(header))
+            return values[column] if column is not None and column < len(values) else None
+
+        return test(cell)
+
+    return check
+
+
+@functools.cache
+def _key(header: str) -> str:
+    return mapping_key(header)
+
+
+def check_totals(
+    totals_row: tuple[int, tuple[Any, ...]],
+    columns: ColumnMap,
+    sums: dict[str, Decimal],
+    unknown_values: int,
+    rejected: int,
+    place: Place,
+) -> Finding:
+    number, values = totals_row
+    checked: list[str] = []
+    for name in ("annual_value", "total_value"):
+        column = columns.fields.get(name)
+        if column is None or column >= len(values) or values[column] in (None, ""):
+            continue
+        stated = parse_money(values[column], columns.multipliers.get(name, Decimal(1)))
+        if isinstance(stated, Problem) or stated is None:
+            continue
+        if stated != sums[name]:
+            caveat = f" ({rejected} rejected row(s) are not in the sum)" if rejected else ""
+            return place.finding(
+                "totals-mismatch",
+                Severity.WARNING,
+                f"the totals row says {format_gbp(stated)} for {columns.header_of(name)} but "
+                f"the rows above add up to {format_gbp(sums[name])}{caveat}; "
+                "the totals row was not imported",
+                cell=place.cell(column, number),
+                value=str(values[column]),
+            )
+        checked.append(f"{columns.header_of(name)} {format_gbp(stated)}")
+    if not checked:
+        return place.finding(
+            "totals-row",
+            Severity.INFO,
+            "skipped the totals row; it holds no value to check (perhaps a formula Excel "
+            "never calculated)",
+            cell=place.row(number),
+        )
+    unknown = f"; {unknown_values} row(s) have no annual value" if unknown_values else ""
+    return place.finding(
+        "totals-row",
+        Severity.INFO,
+        f"the totals row matches the rows above ({', '.join(checked)}){unknown}; "
+        "it was not imported",
+        cell=place.row(number),
+    )
