@@ -138,9 +138,9 @@ class Parties:
             return by_code
         by_name = self.resolve(name)
         if by_name is None:
-            key = ("unknown-name", what, name, code)
-            if key not in self._said:
-                self._said.add(key)
+            said = ("unknown-name", what, name, code)
+            if said not in self._said:
+                self._said.add(said)
                 emit("name-by-code", Severity.INFO,
                      f"{what} '{name}' is not a known name; code {code} is {by_code.name}",
                      what, name)  # fmt: skip
