@@ -25,6 +25,7 @@ from contracts.vocabulary import (
     unknown_word,
 )
 from importers.columns import ColumnMap
+from importers.parties import Parties
 from importers.place import Place
 from importers.values import (
     DAY_FIRST,
@@ -38,9 +39,6 @@ from importers.values import (
 
 # A contract longer than this is "multi-year", where the total must cover a year.
 MULTI_YEAR_DAYS = 366
-# A new provider this similar to a known name may be a misspelling of it: warn.
-CLOSE_NAME_SCORE = 85.0
-_LIST_SEPARATORS = (";", "|", "\n", ",")
 
 
 @dataclass
@@ -73,9 +71,8 @@ class RowValidator:
         self.date_orders = date_orders
         self.seen_keys = seen_keys  # source_key -> where it was first seen (whole file)
         self.new_providers = new_providers  # normalised name -> placeholder (whole file)
-        self._organisations: dict[str, Organisation | None] = {}
+        self.parties = Parties(index, default_commissioner, new_providers)
         self._warned_vocabulary: set[tuple[str, str]] = set()
-        self._unknown_codes: set[tuple[str, str]] = set()
         self.shared_references = shared_references or set()
 
     # --- cells ---------------------------------------------------------------
@@ -104,11 +101,6 @@ class RowValidator:
         """The provider's name, normalised: which supplier a row is for."""
         name = clean_text(self.raw(values, "provider"))
         return (normalise_name(name) or name.lower()) if name else None
-
-    def _resolve(self, text: str) -> Organisation | None:
-        if text not in self._organisations:
-            self._organisations[text] = self.index.resolve(text)
-        return self._organisations[text]
 
     def validate(self, number: int, values: tuple[Any, ...]) -> RowResult:
         findings: list[Finding] = []
@@ -184,12 +176,17 @@ class RowValidator:
         title = text["title"]
         if not title:
             row_error("missing-title", "the contract has no title")
-        provider = self._by_code("provider", text, number, findings) or self._provider(
-            text["provider"], number, findings
+
+        def emit(code: str, severity: Severity, message: str, name: str, value: Any) -> None:
+            cell = self._column_cell(name, number)
+            findings.append(place.finding(code, severity, message, cell=cell, value=value))
+
+        start = dates["start_date"]
+        provider = self.parties.provider(text["provider"], text["provider_code"], start, emit)
+        commissioner = self.parties.commissioner(
+            text["commissioner"], text["commissioner_code"], start, emit
         )
-        commissioner = self._by_code("commissioner", text, number, findings)
-        commissioner = commissioner or self._commissioner(text["commissioner"], number, findings)
-        associates = self._associates(text["associate_commissioners"], number, findings)
+        associates = self.parties.associates(text["associate_commissioners"], start, emit)
         # A broad NHS category ("MH") narrowed where the title says which part it is.
         category = refine_category(
             self._vocabulary("service_category", text, number, findings), title
@@ -210,9 +207,10 @@ class RowValidator:
             source_key = f"{reference}/{self.supplier_key(values)}"[:200]
         elif reference:
             source_key = reference[:200]
-        elif title and text["provider"]:
+        elif title and (text["provider"] or text["provider_code"]):
             commissioner_name = commissioner.name if commissioner else text["commissioner"]
-            source_key = row_key(title, text["provider"], commissioner_name, dates["start_date"])
+            provider_text = text["provider"] or text["provider_code"] or ""
+            source_key = row_key(title, provider_text, commissioner_name, dates["start_date"])
         if source_key is not None:
             first = self.seen_keys.get(source_key)
             if first is not None:
@@ -267,129 +265,6 @@ class RowValidator:
     def _column_cell(self, name: str, number: int) -> str:
         column = self.columns.fields.get(name)
         return self.place.cell(column, number) if column is not None else self.place.row(number)
-
-    def _by_code(
-        self, role: str, text: dict[str, str | None], number: int, findings: list[Finding]
-    ) -> Organisation | None:
-        """The organisation a code column names (ODS or GSS code), before its name."""
-        code = text[f"{role}_code"]
-        if not code:
-            return None
-        found = self._resolve(code)
-        if found is None and (role, code) not in self._unknown_codes:
-            self._unknown_codes.add((role, code))
-            findings.append(
-                self.place.finding(
-                    "unknown-code",
-                    Severity.INFO,
-                    f"{role} code '{code}' is not a code the tool knows; the {role} was "
-                    "matched by its name",
-                    cell=self._column_cell(f"{role}_code", number),
-                    value=code,
-                )
-            )
-        return found
-
-    def _provider(
-        self, name: str | None, number: int, findings: list[Finding]
-    ) -> Organisation | NewProvider | None:
-        if not name:
-            findings.append(
-                self.place.finding(
-                    "missing-provider",
-                    Severity.ERROR,
-                    "the contract has no provider",
-                    cell=self._column_cell("provider", number),
-                )
-            )
-            return None
-        found = self._resolve(name)
-        if found is not None:
-            return found
-        key = normalise_name(name) or name.lower()
-        if key not in self.new_providers:
-            self.new_providers[key] = NewProvider(name[:200])
-            suggestion = self.index.suggest(name)
-            if suggestion is not None and suggestion.score >= CLOSE_NAME_SCORE:
-                message = (
-                    f"new provider '{name}' will be added; the nearest known name is "
-                    f"'{suggestion.organisation.name}' — if it is that one, run "
-                    f'contracts orgs alias "{name}" {suggestion.organisation.code or ""}'.rstrip()
-                )
-                severity = Severity.WARNING
-            else:
-                message = f"new provider '{name}' will be added"
-                severity = Severity.INFO
-            findings.append(
-                self.place.finding(
-                    "new-provider",
-                    severity,
-                    message,
-                    cell=self._column_cell("provider", number),
-                    value=name,
-                )
-            )
-        return self.new_providers[key]
-
-    def _unknown_commissioner(
-        self, name: str, cell: str, findings: list[Finding], what: str = "commissioner"
-    ) -> None:
-        hint = self.index.hint(name, commissioners_only=True)
-        findings.append(
-            self.place.finding(
-                "unknown-commissioner",
-                Severity.ERROR,
-                f"{what} '{name}' is not a known organisation{hint}",
-                cell=cell,
-                value=name,
-            )
-        )
-
-    def _commissioner(
-        self, name: str | None, number: int, findings: list[Finding]
-    ) -> Organisation | None:
-        if not name:
-            if self.default_commissioner is None:
-                findings.append(
-                    self.place.finding(
-                        "missing-commissioner",
-                        Severity.ERROR,
-                        "the contract has no commissioner (or use --commissioner for a "
-                        "one-commissioner register)",
-                        cell=self._column_cell("commissioner", number),
-                    )
-                )
-            return self.default_commissioner
-        found = self._resolve(name)
-        if found is None:
-            self._unknown_commissioner(name, self._column_cell("commissioner", number), findings)
-        return found
-
-    def _associates(
-        self, names: str | None, number: int, findings: list[Finding]
-    ) -> list[Organisation]:
-        if not names:
-            return []
-        parts = [names]
-        for separator in _LIST_SEPARATORS:
-            if separator in names:
-                parts = names.split(separator)
-                break
-        found: list[Organisation] = []
-        for part in (p.strip() for p in parts):
-            if not part:
-                continue
-            organisation = self._resolve(part)
-            if organisation is None:
-                self._unknown_commissioner(
-                    part,
-                    self._column_cell("associate_commissioners", number),
-                    findings,
-                    "associate commissioner",
-                )
-            elif organisation not in found:
-                found.append(organisation)
-        return found
 
     def _vocabulary(
         self, name: str, text: dict[str, str | None], number: int, findings: list[Finding]

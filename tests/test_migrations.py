@@ -8,6 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
 from contracts.errors import SchemaOutOfDate, SchemaTooNew
+from contracts.organisations.national_data import read_national
 from contracts.organisations.reference import REFERENCE_ORGANISATIONS
 from contracts.store import db
 from contracts.store.models import Organisation
@@ -25,7 +26,7 @@ def _insert_rows_at_first_revision(url: str) -> None:
         connection.execute(
             text(
                 "INSERT INTO organisations (id, name, kind, is_commissioner, footprint, origin) "
-                "VALUES (900, 'Little Care Home Ltd', 'independent sector', false, 'other', "
+                "VALUES (900000, 'Little Care Home Ltd', 'independent sector', false, 'other', "
                 "'import')"
             )
         )
@@ -33,7 +34,7 @@ def _insert_rows_at_first_revision(url: str) -> None:
             text(
                 "INSERT INTO contracts (source, source_key, reference, title, provider_id, "
                 "annual_value, in_register) VALUES ('ecc', 'R1', 'R1', 'Residential care', "
-                "900, 123456789012, true)"
+                "900000, 123456789012, true)"
             )
         )
     engine.dispose()
@@ -60,8 +61,8 @@ def test_first_revision_with_rows_upgrades_to_head_intact(empty_database_url: st
             text("SELECT title, annual_value, provider_id FROM contracts")
         ).one()
     engine.dispose()
-    assert tuple(row) == ("Residential care", 123456789012, 900)
-    assert _count(empty_database_url, "organisations") == len(REFERENCE_ORGANISATIONS) + 1
+    assert tuple(row) == ("Residential care", 123456789012, 900000)
+    assert _count(empty_database_url, "organisations") == len(read_national()) + 1
 
 
 def test_upgrade_downgrade_upgrade_with_rows(empty_database_url: str) -> None:
@@ -75,7 +76,12 @@ def test_upgrade_downgrade_upgrade_with_rows(empty_database_url: str) -> None:
 
     db.upgrade(empty_database_url)
     assert _count(empty_database_url, "contracts") == 1
+    assert _count(empty_database_url, "organisations") == len(read_national()) + 1
+
+    db.downgrade(empty_database_url, "0003")  # the national data goes, the Essex entries stay
     assert _count(empty_database_url, "organisations") == len(REFERENCE_ORGANISATIONS) + 1
+    db.upgrade(empty_database_url)
+    assert _count(empty_database_url, "organisations") == len(read_national()) + 1
 
     db.downgrade(empty_database_url, "base")
     db.upgrade(empty_database_url)
@@ -93,7 +99,7 @@ def test_new_database_is_created_at_head_on_first_use(empty_database_url: str) -
         count = session.scalar(select(func.count()).select_from(Organisation))
     engine.dispose()
     assert db.current_revision(empty_database_url) == db.head_revision()
-    assert count == len(REFERENCE_ORGANISATIONS)
+    assert count == len(read_national())
 
 
 def test_database_behind_head_is_refused_with_advice(empty_database_url: str) -> None:
@@ -128,10 +134,10 @@ def test_reference_organisations_added_to_existing_database(empty_database_url: 
 
 
 def test_the_duplicate_evidence_revisions_keep_rows_both_ways(empty_database_url: str) -> None:
-    # Revisions 0004 (why a contract form was inferred) and 0005 (learned weights).
+    # Revisions 0005 (why a contract form was inferred) and 0006 (learned weights).
     db.upgrade(empty_database_url, "0001")
     _insert_rows_at_first_revision(empty_database_url)
-    db.upgrade(empty_database_url, "0003")
+    db.upgrade(empty_database_url, "0004")
     db.upgrade(empty_database_url)
     engine = create_engine(empty_database_url)
     with engine.begin() as connection:
@@ -149,7 +155,7 @@ def test_the_duplicate_evidence_revisions_keep_rows_both_ways(empty_database_url
             )
         )
     engine.dispose()
-    db.downgrade(empty_database_url, "0003")
+    db.downgrade(empty_database_url, "0004")
     assert _count(empty_database_url, "contracts") == 1
     db.upgrade(empty_database_url)
     assert _count(empty_database_url, "learned_weights") == 0
@@ -161,3 +167,35 @@ def test_the_duplicate_evidence_revisions_keep_rows_both_ways(empty_database_url
     engine.dispose()
     assert tuple(row) == ("local authority contract", None)
     command.check(db.alembic_config(empty_database_url))
+
+
+def test_national_upgrade_keeps_what_people_recorded(empty_database_url: str) -> None:
+    """0004 on a database in use: a user's merge and an imported provider stay, codes arrive."""
+    db.upgrade(empty_database_url, "0003")
+    engine = create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisations (id, name, kind, is_commissioner, footprint, origin) "
+                "VALUES (900001, 'NELFT (community services)', 'other', false, 'other', 'user'), "
+                "(900002, 'Norfolk County Council', 'other', false, 'other', 'import')"
+            )
+        )
+        connection.execute(
+            text("UPDATE organisations SET successor_id = 900001 WHERE ods_code = 'RDE'")
+        )
+    db.upgrade(empty_database_url)
+    with engine.connect() as connection:
+        successor = connection.scalar(
+            text("SELECT successor_id FROM organisations WHERE ods_code = 'RDE'")
+        )
+        norfolk = connection.execute(
+            text(
+                "SELECT id, gss_code, tier FROM organisations WHERE name = 'Norfolk County Council'"
+            )
+        ).all()
+        user = connection.scalar(text("SELECT name FROM organisations WHERE id = 900001"))
+    engine.dispose()
+    assert successor == 900001
+    assert [tuple(r) for r in norfolk] == [(900002, "E10000020", "county")]
+    assert user == "NELFT (community services)"

@@ -26,7 +26,9 @@ from contracts.proposals.plan import make_plan
     "--footprint",
     default="mid and south Essex",
     show_default=True,
-    help="Only contracts led by commissioners of this footprint, or 'all'.",
+    help="Only contracts led by commissioners of this footprint: a name from "
+    "contracts/data/footprints.toml, an ICB or STP by code or name (QH8, 'Norfolk and "
+    "Waveney'), your own FILE.toml[:NAME], or 'all'.",
 )
 @click.option(
     "--on",

@@ -18,11 +18,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from contracts.contract_forms import FormReading, read_form
+from contracts.organisations.footprints import Footprint
 from contracts.proposals.grouping import ContractRecord, OrgInfo
 from contracts.store.models import Contract, ContractParty, PartyRole, contract_uid
 from contracts.vocabulary import known_category, refine_category
-
-ALL_FOOTPRINTS = "all"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def _not_in_force(session: Session, on: dt.date) -> list[LeftOut]:
 def load_records(
     session: Session,
     on: dt.date,
-    footprint: str,
+    footprint: Footprint,
     orgs: dict[int, OrgInfo],
     representatives: dict[int, int],
     forms: frozenset[str],
@@ -92,8 +91,8 @@ def load_records(
         if lead is None:
             why_not[contract_id] = "no lead commissioner"
             continue
-        if footprint != ALL_FOOTPRINTS and orgs[lead].footprint != footprint:
-            why_not[contract_id] = f"led by {orgs[lead].name}, outside {footprint}"
+        if lead not in footprint:
+            why_not[contract_id] = f"led by {orgs[lead].name}, outside {footprint.name}"
             continue
         provider = orgs.get(contract.provider_id) if contract.provider_id else None
         if contract.contract_form_inferred:  # inferred at import, and said why

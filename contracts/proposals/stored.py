@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
+from contracts.organisations.footprints import DEFAULT_FOOTPRINT, resolve_footprint
 from contracts.organisations.index import OrganisationIndex
-from contracts.proposals.eligible import ALL_FOOTPRINTS, LeftOut, load_records
+from contracts.proposals.eligible import LeftOut, load_records
 from contracts.proposals.grouping import (
     Draft,
     Grouper,
@@ -35,7 +36,6 @@ from contracts.store import audit
 from contracts.store.models import (
     AuditEntry,
     Contract,
-    Footprint,
     Organisation,
     PartyRole,
     Proposal,
@@ -158,21 +158,11 @@ def _reason_kind(reason: str) -> str:
     return reason.split(":")[0].split(";")[0]
 
 
-def check_footprint(footprint: str) -> str:
-    """The footprint as stored ("mid and south Essex"), or "all"; any case."""
-    choices = [ALL_FOOTPRINTS, *(f.value for f in Footprint)]
-    for choice in choices:
-        if footprint.strip().lower() == choice.lower():
-            return choice
-    listed = ", ".join(f"'{c}'" for c in choices)
-    raise ContractsError(f"'{footprint}' is not a footprint; use one of {listed}")
-
-
 def propose(
     session: Session,
     *,
     rules_path: Path | str | None = None,
-    footprint: str = Footprint.MID_AND_SOUTH_ESSEX,
+    footprint: str = DEFAULT_FOOTPRINT,
     on: dt.date,
     dry_run: bool = False,
     replace: bool = False,
@@ -188,7 +178,6 @@ def propose(
     duplicates engine by default), so each real contract is counted once.
     """
     rules = load_rules(rules_path)
-    footprint = check_footprint(footprint)
     if not dry_run and not replace:
         _check_date(session, on)
     index = OrganisationIndex.load(session)
@@ -202,11 +191,14 @@ def propose(
         found = index.resolve(text)
         return found.id if found is not None else None
 
+    area = resolve_footprint(footprint, org_objects.values(), index)
+    footprint = area.name
+
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
     contracts, records, left_out = load_records(
         session,
         on,
-        footprint,
+        area,
         orgs,
         (representatives or duplicate_representatives)(session),
         rules.forms_merged(),

@@ -64,6 +64,7 @@ class Base(DeclarativeBase):
 
 class OrganisationKind(StrEnum):
     CCG = "CCG"
+    ICB = "ICB"
     LOCAL_AUTHORITY = "local authority"
     NHS_TRUST = "NHS trust"
     NHS_FOUNDATION_TRUST = "NHS foundation trust"
@@ -107,12 +108,21 @@ class Organisation(Base):
     open_date: Mapped[dt.date | None]
     close_date: Mapped[dt.date | None]
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # The body this one is part of: a CCG's STP/ICB, a district's county.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # A local authority's tier: county, unitary, metropolitan district, London borough, district.
+    tier: Mapped[str | None] = mapped_column(String(40))
     # Where the row came from: "reference" data, an "import" (a provider new to
     # the tool), or a "user" command.
     origin: Mapped[str] = mapped_column(String(20), default="reference")
     created_at: Mapped[Timestamp]
 
-    successor: Mapped[Organisation | None] = relationship(remote_side="Organisation.id")
+    successor: Mapped[Organisation | None] = relationship(
+        remote_side="Organisation.id", foreign_keys=[successor_id]
+    )
+    parent: Mapped[Organisation | None] = relationship(
+        remote_side="Organisation.id", foreign_keys=[parent_id]
+    )
     aliases: Mapped[list[OrganisationAlias]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
@@ -363,7 +373,7 @@ class Proposal(Base):
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.CANDIDATE, index=True)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     lead_commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    footprint: Mapped[str] = mapped_column(String(40))
+    footprint: Mapped[str] = mapped_column(String(200))
     as_at: Mapped[dt.date]
     annual_value: Mapped[Amount | None]
     contracts_before: Mapped[int]

@@ -277,10 +277,10 @@ def test_an_unknown_provider_in_the_rules_names_the_line(session: Session, tmp_p
     rules = tmp_path / "rules.toml"
     rules.write_text(
         '[form_groups]\nnhs = ["NHS Standard Contract"]\n[[rules]]\nname = "x"\n'
-        'description = "Some trust."\nproviders = ["RXX"]\n',
+        'description = "Some trust."\nproviders = ["ZZ9"]\n',
         encoding="utf-8",
     )
-    with pytest.raises(RuleFileError, match=r"line 6: key 'providers' of rule 'x': 'RXX'"):
+    with pytest.raises(RuleFileError, match=r"line 6: key 'providers' of rule 'x': 'ZZ9'"):
         run(session, rules_path=rules)
 
 
@@ -471,12 +471,18 @@ def test_a_missing_form_is_inferred_from_the_parties_and_said_in_the_reasons(
 
 
 def test_propose_says_why_each_contract_no_rule_could_consider_was_left_out(
-    session: Session,
+    session: Session, tmp_path: Path
 ) -> None:
     r = Register(session)
     considered = {r.add("06Q").uid, r.add("99E").uid}
     # A commissioner in the footprint of a kind no form can be inferred for.
-    r.org("Essex Commissioning Hub").footprint = "mid and south Essex"
+    r.org("Essex Commissioning Hub")
+    area = tmp_path / "area.toml"
+    area.write_text(
+        '[footprints."hub and CCGs"]\n'
+        'members = ["99E", "99F", "06Q", "99G", "07G", "Essex Commissioning Hub"]\n',
+        encoding="utf-8",
+    )
     why = {
         r.add("North East Essex CCG").uid: "led by NHS North East Essex CCG, outside",
         r.add("99F", end=dt.date(2016, 3, 31)).uid: "it ended on 2016-03-31",
@@ -494,6 +500,7 @@ def test_propose_says_why_each_contract_no_rule_could_consider_was_left_out(
     result = propose(
         session,
         on=AS_AT,
+        footprint=str(area),
         representatives=lambda _s: {lead_copy.id: lead_copy.id, copy.id: lead_copy.id},
     )
     left_out = {item.uid: item.reason for item in result.left_out}
