@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from contracts.commands import db as db_commands
 from contracts.commands import duplicates, imports, orgs, proposals, register, sample, workbook
-from contracts.commands.context import Store
+from contracts.commands.context import RAW_OPTION, Store
 from contracts.errors import ContractsError
 from contracts.store import db
 
@@ -50,6 +50,7 @@ class ContractsGroup(click.Group):
     help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db "
     f"(or set {db.ENV_VAR}).",
 )
+@RAW_OPTION
 @click.version_option(package_name="essex-contracts")
 @click.pass_context
 def main(ctx: click.Context, database: str) -> None:
