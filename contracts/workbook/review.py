@@ -12,11 +12,10 @@ which keeps who, when and the previous status in the audit log.
 
 from __future__ import annotations
 
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -25,6 +24,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from contracts import gate
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity, ordered
 from contracts.proposals.packing import Option, accepted_conflicts
@@ -153,6 +153,10 @@ class ReviewResult:
         return "\n".join(lines)
 
 
+# What a damaged or hostile workbook makes openpyxl raise, at opening or mid-sheet.
+_UNREADABLE = (InvalidFileException, KeyError, OSError, ValueError, TypeError, *gate.DAMAGE)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -185,19 +189,20 @@ def _find_columns(ws: ReadOnlyWorksheet) -> _Columns | None:
 
 
 def _read_rows(path: Path) -> tuple[_Columns, list[_Row]]:
+    gate.check_input(path, "the workbook to review")
+    gate.check_zip(path, "the workbook to review")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError as error:
-        raise InputRejected(f"cannot review {path}: there is no such file") from error
-    except PermissionError as error:
-        raise InputRejected(
-            f"cannot review {path}: {error.strerror}; close it if it is open in Excel"
-        ) from error
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+            return _read_sheets(path, handle)
+    except _UNREADABLE as error:
         raise InputRejected(
             f"cannot review {path}: it is not an Excel workbook (.xlsx) written by "
-            "'contracts export'"
+            f"'contracts export' ({type(error).__name__})"
         ) from error
+
+
+def _read_sheets(path: Path, handle: BinaryIO) -> tuple[_Columns, list[_Row]]:
+    workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
         sheets = sorted(workbook.worksheets, key=lambda ws: ws.title != PROPOSALS_SHEET)
         for ws in sheets:
