@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.commands import db as db_commands
 from contracts.commands import duplicates, imports, orgs, proposals, register, sample, workbook
@@ -38,6 +38,13 @@ class ContractsGroup(click.Group):
                 ) from error
             raise click.ClickException(
                 f"database error on {db.safe_url(url)}: {error.orig}"
+            ) from error
+        except DBAPIError as error:  # a value the database refuses (e.g. PostgreSQL and NUL)
+            url = ctx.obj.url if isinstance(ctx.obj, Store) else ""
+            first_line = str(error.orig).strip().splitlines()[0]
+            raise click.ClickException(
+                f"the database {db.safe_url(url)} refused the change ({first_line}); "
+                "nothing was written"
             ) from error
 
 

@@ -314,6 +314,44 @@ def annual_from_total(total: Decimal, start: dt.date, end: dt.date) -> tuple[Dec
 # --- text --------------------------------------------------------------------
 
 
+# The longest text each field's column in the store holds; longer is refused, never cut.
+TEXT_LIMITS = {
+    "reference": 100,
+    "title": 500,
+    "commissioner": 200,
+    "provider": 200,
+    "service_category": 100,
+    "contract_form": 100,
+    "payment_mechanism": 100,
+    "status": 50,
+    "provider_code": 40,
+    "commissioner_code": 40,
+}
+# C0 controls that survive collapsing whitespace: no register means them, and
+# PostgreSQL refuses NUL outright.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def text_problem(name: str, text: str | None) -> Problem | None:
+    """Why cleaned cell text cannot be stored as it is: a control character, or too long."""
+    if not text:
+        return None
+    control = _CONTROL.search(text)
+    if control is not None:
+        return Problem(
+            "control-character",
+            f"the text holds the control character U+{ord(control.group()):04X}, which no "
+            "register means; remove it",
+        )
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and len(text) > limit:
+        return Problem(
+            "text-too-long",
+            f"{len(text):,} characters, more than the {limit:,} the store keeps; shorten it",
+        )
+    return None
+
+
 def clean_text(raw: object) -> str | None:
     """Cell text with runs of spaces collapsed; None for an empty cell."""
     if raw is None:

@@ -154,7 +154,7 @@ class ReviewResult:
 
 
 # What a damaged or hostile workbook makes openpyxl raise, at opening or mid-sheet.
-_UNREADABLE = (InvalidFileException, KeyError, OSError, ValueError, TypeError, *gate.DAMAGE)
+_UNREADABLE = (InvalidFileException, LookupError, OSError, ValueError, TypeError, *gate.DAMAGE)
 
 
 def _text(value: Any) -> str | None:
