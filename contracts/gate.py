@@ -31,6 +31,11 @@ MAX_UNZIPPED_BYTES = 1024 * MB
 # that compresses more than this is a bomb, not a register.
 MAX_RATIO = 250
 RATIO_FROM_BYTES = 16 * MB  # small parts may compress as well as they like
+# A register has hundreds of rows, a big one 100,000; a sheet beyond these is refused
+# before its rows are read, with the figures, rather than read for minutes.
+MAX_ROWS = 250_000
+MAX_CELLS = 20_000_000  # rows × columns of the used range
+
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 1024 * 1024
 _DTD_MARKS = tuple(
@@ -132,6 +137,15 @@ def check_zip(path: Path | str, what: str) -> None:
         raise InputRejected(
             f"{what} {name} is damaged ({error}); open it in Excel and save it again"
         ) from error
+
+
+def check_size(name: str, rows: int, columns: int) -> None:
+    """Refuse a sheet of more than MAX_ROWS rows or MAX_CELLS cells (rows × columns)."""
+    if rows > MAX_ROWS or rows * columns > MAX_CELLS:
+        raise InputRejected(
+            f"{name} has {rows:,} rows × {columns:,} columns, more than the {MAX_ROWS:,} rows "
+            f"or {MAX_CELLS:,} cells this tool reads from one sheet; split the register"
+        )
 
 
 def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:

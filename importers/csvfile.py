@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
+from contracts import gate
 from contracts.errors import InputRejected
 from importers.xlsx import Row
 
@@ -179,6 +180,8 @@ def records(path: Path, encoding: str, delimiter: str) -> Generator[Row, None, N
                     "open it in Excel and save it again as CSV"
                 ) from error
             start, ended = ended + 1, reader.line_num
+            if start > gate.MAX_ROWS:
+                gate.check_size(name, start, len(record))
             if len(record) > MAX_COLUMNS:
                 raise InputRejected(
                     f"{name} line {start} has {len(record):,} cells, more than the "

@@ -12,6 +12,7 @@ which keeps who, when and the previous status in the audit log.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,7 +193,8 @@ def _read_rows(path: Path) -> tuple[_Columns, list[_Row]]:
     gate.check_input(path, "the workbook to review")
     gate.check_zip(path, "the workbook to review")
     try:
-        with path.open("rb") as handle:  # closed even when openpyxl gives up half-way
+        # openpyxl's UserWarnings (an extension it skips) say nothing a reviewer can act on
+        with path.open("rb") as handle, warnings.catch_warnings(action="ignore"):
             return _read_sheets(path, handle)
     except _UNREADABLE as error:
         raise InputRejected(
