@@ -31,10 +31,10 @@ class ContractsGroup(click.Group):
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
             url = ctx.obj.url if isinstance(ctx.obj, Store) else ""
-            if "locked" in str(error.orig):
+            if "locked" in str(error.orig) or "lock timeout" in str(error.orig):
                 raise click.ClickException(
-                    f"the database {db.safe_url(url)} is busy with another import; "
-                    "try again when it has finished"
+                    f"the database {db.safe_url(url)} is busy with another import or "
+                    "propose; try again when it has finished"
                 ) from error
             raise click.ClickException(
                 f"database error on {db.safe_url(url)}: {error.orig}"

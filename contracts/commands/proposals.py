@@ -12,6 +12,9 @@ from contracts.commands.timeline import plan_report
 from contracts.proposals import stored as proposals
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import make_plan
+from contracts.store import locks
+
+PROPOSE_LOCK = "contracts: propose"
 
 
 @click.command("propose")
@@ -61,6 +64,7 @@ def propose_command(
     Example: contracts propose --on 2016-04-01
     """
     with store(ctx).unit_of_work() as session:
+        locks.hold(session, PROPOSE_LOCK)  # one propose at a time per store
         run = proposals.propose(
             session,
             rules_path=rules_path,
