@@ -71,7 +71,9 @@ def check_input(path: Path | str, what: str, max_bytes: int = MAX_FILE_BYTES) ->
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise InputRejected(f"{what} {path} does not exist; check the path") from None
+        raise InputRejected(
+            f"cannot read {what} {path}: it does not exist; check the path"
+        ) from None
     except PermissionError:
         raise InputRejected(f"cannot read {what} {path}: permission denied") from None
     except OSError as error:  # a socket (ENXIO), a dangling device, a loop of links
