@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.commands import db as db_commands
 from contracts.commands import duplicates, imports, orgs, proposals, register, sample, workbook
-from contracts.commands.context import Store
+from contracts.commands.context import RAW_OPTION, Store
 from contracts.errors import ContractsError
 from contracts.store import db
 
@@ -31,13 +31,20 @@ class ContractsGroup(click.Group):
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
             url = ctx.obj.url if isinstance(ctx.obj, Store) else ""
-            if "locked" in str(error.orig):
+            if "locked" in str(error.orig) or "lock timeout" in str(error.orig):
                 raise click.ClickException(
-                    f"the database {db.safe_url(url)} is busy with another import; "
-                    "try again when it has finished"
+                    f"the database {db.safe_url(url)} is busy with another import or "
+                    "propose; try again when it has finished"
                 ) from error
             raise click.ClickException(
                 f"database error on {db.safe_url(url)}: {error.orig}"
+            ) from error
+        except DBAPIError as error:  # a value the database refuses (e.g. PostgreSQL and NUL)
+            url = ctx.obj.url if isinstance(ctx.obj, Store) else ""
+            first_line = str(error.orig).strip().splitlines()[0]
+            raise click.ClickException(
+                f"the database {db.safe_url(url)} refused the change ({first_line}); "
+                "nothing was written"
             ) from error
 
 
@@ -50,6 +57,7 @@ class ContractsGroup(click.Group):
     help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db "
     f"(or set {db.ENV_VAR}).",
 )
+@RAW_OPTION
 @click.version_option(package_name="essex-contracts")
 @click.pass_context
 def main(ctx: click.Context, database: str) -> None:

@@ -6,9 +6,18 @@ sentence and never a traceback for a problem with their input or database.
 
 from __future__ import annotations
 
+import re
+
+# A file name or cell quoted in a message may hold a line break or a NUL; shown escaped
+# (\n, \x00), the message stays one line on a terminal and in a log.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
 
 class ContractsError(Exception):
     """Base class: something the user can put right; the message says how."""
+
+    def __str__(self) -> str:
+        return _CONTROL.sub(lambda m: repr(m.group())[1:-1], super().__str__())
 
 
 class DatabaseError(ContractsError):

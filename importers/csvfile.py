@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
+from contracts import gate
 from contracts.errors import InputRejected
 from importers.xlsx import Row
 
@@ -35,6 +36,10 @@ ENCODING_NAMES = {
 # No spreadsheet cell holds more (Excel's limit): a longer quoted cell that spans
 # lines is a quote that never closed, swallowing the rows after it.
 MAX_CELL_CHARS = 32_767
+# Python's csv refuses a cell over 128 KB; an over-long cell is a finding like in a
+# workbook (text-too-long), so the reader takes cells up to this before refusing the file.
+MAX_FIELD_CHARS = 16 * 1024 * 1024
+MAX_COLUMNS = 16_384  # Excel's own limit (column XFD); a wider row is not a register
 _SAMPLE_CHARS = 64 * 1024
 _CHUNK = 1024 * 1024
 _BOMS = (
@@ -158,6 +163,7 @@ def sniff_delimiter(path: Path, encoding: str) -> str:
 
 def records(path: Path, encoding: str, delimiter: str) -> Generator[Row, None, None]:
     name = path.name
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
     with path.open(encoding=encoding, newline="") as handle:
         reader = _reader(handle, delimiter)
         ended = 0  # the line the previous record ended on
@@ -174,6 +180,13 @@ def records(path: Path, encoding: str, delimiter: str) -> Generator[Row, None, N
                     "open it in Excel and save it again as CSV"
                 ) from error
             start, ended = ended + 1, reader.line_num
+            if start > gate.MAX_ROWS:
+                gate.check_size(name, start, len(record))
+            if len(record) > MAX_COLUMNS:
+                raise InputRejected(
+                    f"{name} line {start} has {len(record):,} cells, more than the "
+                    f"{MAX_COLUMNS:,} columns a spreadsheet holds; it is not a register"
+                )
             if ended > start and any(len(cell) > MAX_CELL_CHARS for cell in record):
                 raise _runaway(name, start)
             yield start, tuple(record)

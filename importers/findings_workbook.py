@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from contracts import gate
 from contracts.errors import InputRejected
 
 FINDING_COLUMNS = (
@@ -46,6 +47,7 @@ def check_report_path(path: Path) -> None:
         raise InputRejected(f"--report {path.name} must end in .xlsx")
     if not path.parent.is_dir():
         raise InputRejected(f"--report {path}: the folder {path.parent} does not exist")
+    gate.check_output(path, "the --report workbook")
 
 
 def _cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:

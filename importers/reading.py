@@ -11,21 +11,19 @@ workbook is held one sheet at a time, by calamine, never as Python objects.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from contracts import gate
 from contracts.errors import InputRejected
 from importers.csvfile import ENCODING_NAMES, detect_encoding, records, sniff_delimiter
 from importers.xlsx import Row, Workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
-# A 100,000-row register unzips to well under 100 MB; far beyond it is a zip bomb.
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _CHUNK = 1024 * 1024
@@ -143,8 +141,7 @@ def open_register(path: Path | str) -> RegisterFile:
 
 def _refuse_unreadable(path: Path) -> None:
     name = path.name
-    if not path.is_file():
-        raise InputRejected(f"{path} does not exist or is not a file; check the path")
+    size = gate.check_input(path, "the register")
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputRejected(
@@ -160,7 +157,7 @@ def _refuse_unreadable(path: Path) -> None:
         raise InputRejected(
             f"{name} is not a register this tool reads; save it as .xlsx or .csv and import that"
         )
-    if path.stat().st_size == 0:
+    if size == 0:
         raise InputRejected(f"{name} is empty; there is nothing to import")
 
 
@@ -186,17 +183,5 @@ def _open_workbook(path: Path) -> Workbook:
             f"{name} is an old Excel 97-2003 workbook renamed .xlsx; open it in Excel, "
             "save it as .xlsx and import that"
         )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise InputRejected(
-            f"{name} is not a readable Excel workbook (it may be damaged or not really "
-            ".xlsx); open it in Excel and save it again"
-        ) from error
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise InputRejected(
-            f"{name} would unzip to {unzipped // (1024 * 1024)} MB, far more than any "
-            "register; it was refused as unsafe"
-        )
+    gate.check_zip(path, "the register")
     return Workbook(path)

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import gate
 from contracts.errors import InputRejected
 from contracts.store.models import Organisation
 from contracts.vocabulary import CONTRACT_FORMS, SERVICE_CATEGORIES
@@ -98,6 +99,7 @@ def write_template(session: Session, path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InputRejected(f"the template must be an .xlsx file, not '{path.name}'")
+    gate.check_output(path, "the template")
     workbook = Workbook()
     register = workbook.active
     register.title = "Register"

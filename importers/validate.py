@@ -35,6 +35,7 @@ from importers.values import (
     is_placeholder,
     parse_date,
     parse_money,
+    text_problem,
 )
 
 # A contract longer than this is "multi-year", where the total must cover a year.
@@ -140,6 +141,8 @@ class RowValidator:
             "commissioner_code",
         ):
             text[name] = clean_text(self.raw(values, name))
+            if (issue := text_problem(name, text[name])) is not None:
+                problem(name, issue, (text[name] or "")[:60])
         reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}

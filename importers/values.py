@@ -53,7 +53,9 @@ def _is_unknown(text: str) -> bool:
 def _finish_money(amount: Decimal, raw: object) -> Decimal | Problem:
     if not amount.is_finite():
         return Problem("bad-money", f"{raw!r} is not an amount of money")
-    if abs(amount) >= MONEY_LIMIT:
+    # The limit applies to the value as written: 999,999,999,999.995 would round up to
+    # the limit itself, so anything above the largest storable amount is refused.
+    if abs(amount) > MONEY_LIMIT - PENNY:
         return Problem("bad-money", f"{raw} is implausibly large for a contract value")
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
@@ -152,6 +154,7 @@ MONTH_FIRST = "month-first"
 # Excel serials between 1 Jan 1980 and 31 Dec 2099: outside, a number is not a date.
 _SERIAL_MIN, _SERIAL_MAX = 29221, 73050
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_LEAP_BUG_END = dt.date(1900, 3, 1)  # serial 60 is Excel's 29/02/1900, a day never was
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -244,8 +247,14 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
     if raw is None:
         return None
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        raw = raw.date()
     if isinstance(raw, dt.date):
+        if raw < _EXCEL_LEAP_BUG_END and not is_placeholder(raw):
+            return Problem(
+                "bad-date",
+                f"{raw:%d/%m/%Y} is before 1 March 1900, an Excel serial of 60 or less (where "
+                "Excel's calendar is wrong), not a contract date; write the real date",
+            )
         return raw
     if isinstance(raw, bool):
         return Problem("bad-date", f"{raw} is not a date")
@@ -256,7 +265,9 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
             return Problem("bad-date", f"{raw} is not a date")
         return _from_serial(float(raw), raw)
     if isinstance(raw, dt.time | dt.timedelta):
-        return Problem("bad-date", f"{raw} is a time, not a date")
+        return Problem(
+            "bad-date", f"{raw} is a time (or an Excel serial of 0 or below), not a date"
+        )
     return _parse_date_text(str(raw), order)
 
 
@@ -312,6 +323,44 @@ def annual_from_total(total: Decimal, start: dt.date, end: dt.date) -> tuple[Dec
 
 
 # --- text --------------------------------------------------------------------
+
+
+# The longest text each field's column in the store holds; longer is refused, never cut.
+TEXT_LIMITS = {
+    "reference": 100,
+    "title": 500,
+    "commissioner": 200,
+    "provider": 200,
+    "service_category": 100,
+    "contract_form": 100,
+    "payment_mechanism": 100,
+    "status": 50,
+    "provider_code": 40,
+    "commissioner_code": 40,
+}
+# C0 controls that survive collapsing whitespace: no register means them, and
+# PostgreSQL refuses NUL outright.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def text_problem(name: str, text: str | None) -> Problem | None:
+    """Why cleaned cell text cannot be stored as it is: a control character, or too long."""
+    if not text:
+        return None
+    control = _CONTROL.search(text)
+    if control is not None:
+        return Problem(
+            "control-character",
+            f"the text holds the control character U+{ord(control.group()):04X}, which no "
+            "register means; remove it",
+        )
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and len(text) > limit:
+        return Problem(
+            "text-too-long",
+            f"{len(text):,} characters, more than the {limit:,} the store keeps; shorten it",
+        )
+    return None
 
 
 def clean_text(raw: object) -> str | None:

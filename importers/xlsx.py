@@ -23,6 +23,7 @@ from defusedxml import ElementTree
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from contracts import gate
 from contracts.errors import InputRejected
 
 Row = tuple[int, tuple[Any, ...]]  # (1-based row number, cell values from column A)
@@ -89,6 +90,7 @@ class Workbook:
                 f"{self.name} sheet '{sheet}' is damaged ({error}); open it in Excel and "
                 "save it again"
             ) from error
+        gate.check_size(f"{self.name} sheet '{sheet}'", data.height, data.width)
         start = data.start
         if start is None:  # an empty sheet (calamine cannot iterate one)
             return 0, lambda: _rows(iter(()), 0, {})

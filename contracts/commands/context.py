@@ -8,17 +8,36 @@ touch a database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from contracts.commands.render import FORMATS
+from contracts.commands.render import FORMATS, RAW_CSV
 from contracts.store import db
 
-FORMAT_OPTION = click.option(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def ask_for_raw_csv(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """A click callback: --raw writes CSV cells exactly (ctx.meta is shared by every level)."""
+    if value:
+        ctx.meta[RAW_CSV] = True
+
+
+RAW_OPTION = click.option(
+    "--raw",
+    is_flag=True,
+    expose_value=False,
+    callback=ask_for_raw_csv,
+    help="CSV: write text exactly, without the leading ' that keeps a cell starting "
+    "with = + - @ from being run as a formula by a spreadsheet.",
+)
+
+_FORMAT = click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -26,6 +45,14 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="table for people, csv or json for scripts (json is printed alone on stdout).",
 )
+
+
+def _format_options(command: F) -> F:
+    """--format, and --raw for CSV that scripts read byte for byte."""
+    return _FORMAT(RAW_OPTION(command))
+
+
+FORMAT_OPTION = _format_options
 
 
 class Store:

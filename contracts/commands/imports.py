@@ -17,7 +17,7 @@ from importers.template import write_template
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Name of the register (default: the file name without extension).")
 @click.option(
     "--sheet", help="Import only this sheet (default: every sheet that looks like a register)."

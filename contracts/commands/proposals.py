@@ -13,6 +13,9 @@ from contracts.proposals import decisions, shapes
 from contracts.proposals import stored as proposals
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import make_plan
+from contracts.store import locks
+
+PROPOSE_LOCK = "contracts: propose"
 
 
 @click.command("propose")
@@ -75,6 +78,7 @@ def propose_command(
     Example: contracts propose --on 2016-04-01 --explain
     """
     with store(ctx).unit_of_work() as session:
+        locks.hold(session, PROPOSE_LOCK)  # one propose at a time per store
         run = proposals.propose(
             session,
             rules_path=rules_path,

@@ -27,6 +27,11 @@ from contracts.store.summary import Consolidation, RegisterSummary
 
 FORMATS = ("table", "csv", "json")
 
+# OWASP's CSV injection advice: a spreadsheet reads a cell that starts with one of
+# these as a formula, so text from a register is written with a leading ' instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RAW_CSV = "contracts.raw_csv"  # key in click's shared ctx.meta, set by --raw
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -52,11 +57,40 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
     (out or sys.stdout).write("\n")
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO | None) -> None:
+def csv_cell(value: Any, *, raw: bool = False) -> Any:
+    """One CSV cell: text that a spreadsheet would run as a formula gets a leading '.
+
+    Only text is guarded: numbers and dates the tool writes itself (a negative
+    Decimal, say) stay numbers. ``raw`` writes the text exactly, for scripts.
+    """
+    if value is None:
+        return ""
+    plain = _plain(value)
+    guarded = isinstance(value, str | list | tuple) and not raw
+    if guarded and isinstance(plain, str) and plain.startswith(FORMULA_STARTS):
+        return "'" + plain
+    return plain
+
+
+def raw_csv_requested() -> bool:
+    """Whether --raw was given (globally or on the command) in the running command."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(RAW_CSV))
+
+
+def to_csv(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    out: TextIO | None,
+    *,
+    raw: bool | None = None,
+) -> None:
+    """Write ``rows`` as CSV, safe to open in a spreadsheet unless ``raw`` (default: --raw)."""
+    exact = raw_csv_requested() if raw is None else raw
     writer = csv.writer(out or sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c), raw=exact) for c in columns])
 
 
 def to_table(

@@ -53,7 +53,7 @@ def export_command(
 
 
 @click.command("review")
-@click.argument("workbook", type=click.Path(dir_okay=False, exists=True))
+@click.argument("workbook", type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Check and show the changes without keeping them.")
 @click.option("--reviewer", help="Who made the decisions (default: the current user).")
 @click.option(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contracts.errors import WeightsFileError
+from contracts import gate
+from contracts.errors import InputRejected, WeightsFileError
 
 DEFAULT_WEIGHTS_PATH = Path(__file__).parents[1] / "data" / "duplicate_weights.toml"
 
@@ -136,7 +137,10 @@ def load_weights(
     if path is not None:
         where = str(path)
         try:
+            gate.check_input(path, "the weights file", gate.MAX_TEXT_FILE_BYTES)
             text = Path(path).read_text(encoding="utf-8")
+        except InputRejected as refused:
+            raise WeightsFileError(str(refused)) from None
         except OSError as error:
             raise WeightsFileError(
                 f"cannot read weights file {path}: {error.strerror}; check the path"

@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from contracts.errors import RuleFileError
+from contracts import gate
+from contracts.errors import InputRejected, RuleFileError
 from contracts.store.models import OrganisationKind
 from contracts.vocabulary import CONTRACT_FORMS, SERVICE_CATEGORIES
 
@@ -106,7 +107,10 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
     file = Path(path) if path is not None else default_rules_path()
     label = file.name if path is None else str(path)
     try:
+        gate.check_input(file, "the rules file", gate.MAX_TEXT_FILE_BYTES)
         text = file.read_text(encoding="utf-8")
+    except InputRejected as refused:
+        raise RuleFileError(str(refused)) from None
     except FileNotFoundError:
         raise RuleFileError(f"the rules file {label} does not exist; check the path") from None
     except (OSError, UnicodeDecodeError) as error:

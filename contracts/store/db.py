@@ -7,6 +7,7 @@ library functions take a ``Session`` and never commit.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SAWarning
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -38,7 +39,7 @@ def safe_url(url: str) -> str:
     """The URL with any password masked, for messages and logs."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "<unparseable database URL>"
 
 
@@ -47,12 +48,17 @@ def _is_sqlite(url: str) -> bool:
 
 
 def _plain_engine(url: str) -> Engine:
+    # A URL SQLAlchemy would use while warning (an argument the driver ignores) is
+    # refused like one it cannot use, so a typo is never silently dropped.
     try:
-        if _is_sqlite(url):
-            return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
-        return create_engine(url)
-    except (ArgumentError, ImportError) as error:
-        raise DatabaseError(f"cannot use database {safe_url(url)}: {error}") from error
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SAWarning)
+            if _is_sqlite(url):
+                return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+            return create_engine(url)
+    except (ArgumentError, ImportError, ValueError, TypeError, SAWarning) as error:
+        problem = str(error).split("(Background on")[0].strip().rstrip(".")
+        raise DatabaseError(f"cannot use database {safe_url(url)}: {problem}") from error
 
 
 def create_app_engine(url: str) -> Engine:
@@ -98,8 +104,9 @@ def current_revision(url: str) -> str | None:
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
-    except OperationalError as error:
-        raise DatabaseError(f"cannot open database {safe_url(url)}: {error.orig}") from error
+    except DBAPIError as error:  # unreachable host, bad port, an option the driver refuses
+        problem = str(error.orig).strip()
+        raise DatabaseError(f"cannot open database {safe_url(url)}: {problem}") from error
     finally:
         engine.dispose()
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
+from contracts.store import locks
 from contracts.store.models import (
     Contract,
     ContractHistory,
@@ -134,14 +135,15 @@ def previous_import(session: Session, source: str) -> ImportBatch | None:
     ).first()
 
 
+NEW_ORGANISATIONS_LOCK = "contracts: new organisations"
+
+
 def lock_source(session: Session, source: str) -> None:
     """On PostgreSQL, make a second import of the same source wait for the first.
 
     SQLite needs nothing: its transactions take the write lock at BEGIN.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        key = int(hashlib.sha1(source.encode("utf-8")).hexdigest()[:15], 16)
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    locks.hold(session, source)  # the same key as before: sha1 of the source name
 
 
 def _plain(value: Any) -> Any:
@@ -256,18 +258,32 @@ class RegisterWriter:
         return provider.id
 
     def _create_providers(self, records: Iterable[ContractRecord]) -> None:
-        created: list[Organisation] = []
+        pending: dict[str, NewProvider] = {}
         for record in records:
-            if not isinstance(record.provider, NewProvider):
-                continue
-            key = normalise_name(record.provider.name)
+            if isinstance(record.provider, NewProvider):
+                key = normalise_name(record.provider.name)
+                if key not in self._new_providers:
+                    pending.setdefault(key, record.provider)
+        if not pending:
+            return
+        # Another import may be adding the same provider now: take turns, and use the
+        # one it committed (insert-or-get), so neither fails on the unique alias.
+        locks.hold(self.session, NEW_ORGANISATIONS_LOCK)
+        committed = self.session.scalars(
+            select(OrganisationAlias).where(OrganisationAlias.normalised.in_(pending))
+        )
+        for alias in committed:
+            self._new_providers[alias.normalised] = alias.organisation
+            self.index.add(alias.organisation)
+        created: list[Organisation] = []
+        for key, provider in pending.items():
             if key in self._new_providers:
                 continue
             organisation = Organisation(
-                name=record.provider.name[:200], kind=OrganisationKind.OTHER, origin="import"
+                name=provider.name[:200], kind=OrganisationKind.OTHER, origin="import"
             )
             organisation.aliases.append(
-                OrganisationAlias(alias=record.provider.name[:200], normalised=key)
+                OrganisationAlias(alias=provider.name[:200], normalised=key)
             )
             self.session.add(organisation)
             self._new_providers[key] = organisation

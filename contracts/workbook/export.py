@@ -32,6 +32,7 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts import gate
 from contracts.duplicates.stored_run import (
     SetMemberRow,
     current_run,
@@ -347,6 +348,7 @@ def export_workbook(
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"cannot write {path}: give the workbook a name ending in .xlsx")
+    gate.check_output(path, "the workbook")
     began = time.perf_counter()
     proposals = count_proposals(session, statuses, footprint)
     # The sets the duplicates report shows, each counted once as its representative;

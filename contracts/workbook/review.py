@@ -12,11 +12,11 @@ which keeps who, when and the previous status in the audit log.
 
 from __future__ import annotations
 
-import zipfile
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -25,6 +25,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from contracts import gate
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity, ordered
 from contracts.proposals.decisions import DECISION_WORDS, set_decision, would_change
@@ -149,6 +150,10 @@ class ReviewResult:
         return "\n".join(lines)
 
 
+# What a damaged or hostile workbook makes openpyxl raise, at opening or mid-sheet.
+_UNREADABLE = (InvalidFileException, LookupError, OSError, ValueError, TypeError, *gate.DAMAGE)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -181,19 +186,21 @@ def _find_columns(ws: ReadOnlyWorksheet) -> _Columns | None:
 
 
 def _read_rows(path: Path) -> tuple[_Columns, list[_Row]]:
+    gate.check_input(path, "the workbook to review")
+    gate.check_zip(path, "the workbook to review")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError as error:
-        raise InputRejected(f"cannot review {path}: there is no such file") from error
-    except PermissionError as error:
-        raise InputRejected(
-            f"cannot review {path}: {error.strerror}; close it if it is open in Excel"
-        ) from error
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        # openpyxl's UserWarnings (an extension it skips) say nothing a reviewer can act on
+        with path.open("rb") as handle, warnings.catch_warnings(action="ignore"):
+            return _read_sheets(path, handle)
+    except _UNREADABLE as error:
         raise InputRejected(
             f"cannot review {path}: it is not an Excel workbook (.xlsx) written by "
-            "'contracts export'"
+            f"'contracts export' ({type(error).__name__})"
         ) from error
+
+
+def _read_sheets(path: Path, handle: BinaryIO) -> tuple[_Columns, list[_Row]]:
+    workbook = load_workbook(handle, read_only=True, data_only=True)
     try:
         sheets = sorted(workbook.worksheets, key=lambda ws: ws.title != PROPOSALS_SHEET)
         for ws in sheets:

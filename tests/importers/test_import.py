@@ -317,9 +317,9 @@ def test_refused_files(
 def test_zip_bomb_is_refused(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from importers import reading
+    from contracts import gate
 
-    monkeypatch.setattr(reading, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(gate, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(InputRejected, match="unsafe"):
         import_file(session, simple_register(tmp_path / "bomb.xlsx"))
 

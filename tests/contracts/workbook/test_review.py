@@ -265,7 +265,7 @@ def test_files_that_are_not_exported_workbooks_are_rejected(
 ) -> None:
     text = tmp_path / "notes.xlsx"
     text.write_text("not a workbook")
-    with pytest.raises(InputRejected, match="not an Excel workbook"):
+    with pytest.raises(InputRejected, match="not a readable Excel workbook"):
         review_workbook(session, text)
     other = Workbook()
     other.active.append(["Proposal ID", "Decision", "Reviewer notes"])
