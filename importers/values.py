@@ -335,9 +335,9 @@ TEXT_LIMITS = {
     "contract_form": 100,
     "payment_mechanism": 100,
     "status": 50,
-    "provider_code": 40,
-    "commissioner_code": 40,
 }
+# Code columns are looked up, never stored as written: an over-long "code" (Norfolk's
+# register puts a URL in "Organisation Code") is simply not a known code.
 # C0 controls that survive collapsing whitespace: no register means them, and
 # PostgreSQL refuses NUL outright.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")

@@ -151,6 +151,7 @@ def open_database(url: str) -> Engine:
     A new, empty database is created at head on first use; one behind head
     raises :class:`SchemaOutOfDate`, one ahead :class:`SchemaTooNew`.
     """
+    _refuse_unknown_sqlite_arguments(url)
     current = current_revision(url)
     head = head_revision()
     if current is None and _is_empty(url):
@@ -171,6 +172,30 @@ def open_database(url: str) -> Engine:
             "version of the tool does not know; upgrade essex-contracts"
         )
     return create_app_engine(url)
+
+
+# What pysqlite takes from a URL's query (SQLAlchemy's own and SQLite's URI options).
+SQLITE_QUERY_ARGUMENTS = frozenset(
+    {"timeout", "check_same_thread", "isolation_level", "detect_types", "uri", "mode",
+     "cache", "nolock", "immutable", "vfs", "modeof"}
+)  # fmt: skip
+
+
+def _refuse_unknown_sqlite_arguments(url: str) -> None:
+    """SQLAlchemy 2.0 ignores an unknown SQLite query argument; a typo should not pass."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # create_app_engine words that refusal
+    if not parsed.drivername.startswith("sqlite"):
+        return
+    unknown = sorted(set(parsed.query) - SQLITE_QUERY_ARGUMENTS)
+    if unknown:
+        names = ", ".join(f"'{name}'" for name in unknown)
+        raise DatabaseError(
+            f"the query argument(s) {names} are not accepted by SQLite, in the database "
+            f"URL {safe_url(url)}; remove them"
+        )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
