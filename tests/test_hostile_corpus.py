@@ -121,7 +121,7 @@ def test_every_hostile_file_is_refused_in_words_with_the_store_unchanged(
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child
     gigabyte = 1024**3
-    resource.setrlimit(resource.RLIMIT_AS, (gigabyte + gigabyte // 2, gigabyte + gigabyte // 2))
+    resource.setrlimit(resource.RLIMIT_AS, (gigabyte, gigabyte))
 
 
 @pytest.mark.parametrize("command", ["import", "review"])
@@ -177,3 +177,34 @@ def test_bad_query_argument_on_postgresql_is_one_sentence(
     assert result.exit_code == 1, result.output
     assert 'invalid connection option "bogus"' in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_million_sparse_rows_is_refused_within_a_minute_and_a_gigabyte(tmp_path: Path) -> None:
+    """The issue's limits case: a small workbook of a million sparse rows, refused in words,
+    the whole process measured (its own peak memory, from wait4)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Register")
+    sheet.append(["Reference", "Title", "Provider", "Commissioner", "Annual value"])
+    for n in range(1_000_000):
+        sheet.append([f"R{n}"] if n % 2 else [None, None, None, None, n])
+    path = tmp_path / "sparse.xlsx"
+    workbook.save(path)
+    contracts = Path(sys.executable).with_name("contracts")
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [str(contracts), "--database", url, "import", str(path), "--commissioner", "99E"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    stdout, stderr = process.communicate()
+    assert process.returncode == 1, stdout + stderr
+    assert "1,000,001 rows" in stderr and "Traceback" not in stderr
+    assert elapsed < 60, f"{elapsed:.0f} s"
+    assert usage.ru_maxrss < 1024 * 1024, f"{usage.ru_maxrss // 1024} MiB"  # kB on Linux
