@@ -185,7 +185,7 @@ def _refuse_unknown_sqlite_arguments(url: str) -> None:
     """SQLAlchemy 2.0 ignores an unknown SQLite query argument; a typo should not pass."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return  # create_app_engine words that refusal
     if not parsed.drivername.startswith("sqlite"):
         return
