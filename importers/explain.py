@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.errors import InputRejected
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, Severity, codes
 from importers.columns import header_match, nearest_field
 from importers.place import Place
 from importers.reading import Row
@@ -33,13 +33,14 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         header = columns.headers[column]
         # in a recognised layout, the columns not taken are known not to be contract fields
         near = nearest_field(header) if table.schema is None else None
-        hint = f"; if it is the {_field_words(near)}, use --map '{header}={near}'" if near else ""
         findings.append(
             place.finding(
-                "unknown-column",
-                Severity.WARNING if near else Severity.INFO,
-                f"column '{header}' was not recognised and was not imported{hint} "
-                f"(or --map '{header}=ignore')",
+                codes.UNKNOWN_COLUMN,
+                severity=Severity.WARNING if near else None,
+                variant="near" if near else None,
+                header=header,
+                words=_field_words(near or ""),
+                field=near,
                 cell=place.cell(column, table.header_row),
                 value=header,
             )
@@ -48,9 +49,11 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         header = columns.headers[passed.column]
         findings.append(
             place.finding(
-                "duplicate-column",
-                Severity.WARNING if passed.close else Severity.INFO,
-                f"column '{header}' also fits the {_field_words(passed.field)}; {passed.reason}",
+                codes.DUPLICATE_COLUMN,
+                severity=Severity.WARNING if passed.close else None,
+                header=header,
+                words=_field_words(passed.field),
+                reason=passed.reason,
                 cell=place.cell(passed.column, table.header_row),
                 value=header,
             )
@@ -59,19 +62,18 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         if multiplier != 1:
             findings.append(
                 place.finding(
-                    "values-scaled",
-                    Severity.INFO,
-                    f"'{columns.header_of(name)}' is in {_SCALE_WORDS.get(multiplier, 'units')}; "
-                    f"its values were multiplied by {multiplier:,}",
+                    codes.VALUES_SCALED,
+                    header=columns.header_of(name),
+                    scale=_SCALE_WORDS.get(multiplier, "units"),
+                    multiplier=multiplier,
                     cell=place.cell(columns.fields[name], table.header_row),
                 )
             )
     for column in sorted(table.sheet.hidden_columns & set(columns.fields.values())):
         findings.append(
             place.finding(
-                "hidden-column",
-                Severity.WARNING,
-                f"column '{columns.headers[column]}' is hidden in Excel but was imported",
+                codes.HIDDEN_COLUMN,
+                header=columns.headers[column],
                 cell=place.cell(column, table.header_row),
             )
         )
@@ -83,11 +85,12 @@ def missing_columns(table: Table, place: Place, missing: Iterable[str]) -> list[
     headers = ", ".join(f"'{h}'" for h in table.columns.headers.values())
     return [
         place.finding(
-            "missing-column",
-            Severity.ERROR,
-            f"no column holds the {_field_words(name)}; the headers found in row "
-            f"{table.header_row} are {headers}; name one with --map 'Header={name}'"
-            + (" or give --commissioner" if name == "commissioner" else ""),
+            codes.MISSING_COLUMN,
+            variant="commissioner" if name == "commissioner" else None,
+            words=_field_words(name),
+            row=table.header_row,
+            headers=headers,
+            field=name,
             cell=place.row(table.header_row),
         )
         for name in sorted(missing)

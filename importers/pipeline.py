@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
-from contracts.findings import Finding, Severity
+from contracts.findings import codes
 from contracts.organisations.index import OrganisationIndex
 from contracts.store import audit
 from contracts.store.imports import NewProvider, RegisterWriter, lock_source, previous_import
@@ -213,16 +213,10 @@ def _run(
         return
     passed_over = [(t.sheet.name, t in payments) for t in [*skipped, *payments]]
     for name, is_payments in [*passed_over, *((name, False) for name, _ in heads)]:
-        why = (
-            "lists payments, not contracts; skipped (name its title column with --map to import it)"
-            if is_payments
-            else "does not look like a contract register; skipped (use --sheet to import it)"
-        )
         report.findings.append(
-            Finding(
-                "sheet-skipped",
-                Severity.INFO,
-                f"sheet '{name}' {why}",
+            codes.SHEET_SKIPPED.finding(
+                variant="payments" if is_payments else None,
+                name=name,
                 file=register.name,
                 sheet=name,
             )
@@ -239,11 +233,8 @@ def _run(
     for gone in result.missing:
         where = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
-            Finding(
-                "not-in-register",
-                Severity.WARNING,
-                f"'{gone.title}' is no longer in this register; marked as not in the "
-                "register (it is kept, not deleted)",
+            codes.NOT_IN_REGISTER.finding(
+                title=gone.title,
                 file=register.name,
                 cell=f"{where} (last import)",
                 value=gone.source_key,
@@ -303,14 +294,7 @@ def _import_sheet(
         report.file_level_error = True
         return
     if table.sheet.hidden:
-        report.findings.append(
-            place.finding(
-                "hidden-sheet",
-                Severity.WARNING,
-                f"sheet '{table.sheet.name}' is hidden in Excel but looks like a register; "
-                "it was imported",
-            )
-        )
+        report.findings.append(place.finding(codes.HIDDEN_SHEET, name=table.sheet.name))
     report.findings.extend(column_findings(table, place))
     sheet_report = SheetReport(
         table.sheet.name,
@@ -369,7 +353,7 @@ def _import_sheet(
             if reason is not None:
                 report.not_contracts += 1
                 report.findings.append(
-                    place.finding("not-a-contract", Severity.INFO, reason, cell=place.row(number))
+                    place.finding(codes.NOT_A_CONTRACT, reason=reason, cell=place.row(number))
                 )
                 continue
         result = validator.validate(number, values)
@@ -399,10 +383,7 @@ def _import_sheet(
         shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
         report.findings.append(
             place.finding(
-                "hidden-rows",
-                Severity.WARNING,
-                f"{len(hidden)} row(s) are hidden in Excel but were imported: rows {shown}",
-                cell=place.row(hidden[0]),
+                codes.HIDDEN_ROWS, count=len(hidden), shown=shown, cell=place.row(hidden[0])
             )
         )
     if totals_row is not None:
@@ -414,10 +395,8 @@ def _import_sheet(
     if ignored_below_total:
         report.findings.append(
             place.finding(
-                "below-totals",
-                Severity.INFO,
-                f"{ignored_below_total} non-blank row(s) below the totals row were taken as "
-                "notes and not imported",
+                codes.BELOW_TOTALS,
+                count=ignored_below_total,
                 cell=place.row(totals_row[0]) if totals_row else None,
             )
         )
