@@ -15,7 +15,16 @@ import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.commands import db as db_commands
-from contracts.commands import duplicates, imports, orgs, proposals, register, sample, workbook
+from contracts.commands import (
+    duplicates,
+    imports,
+    orgs,
+    proposals,
+    register,
+    sample,
+    sources,
+    workbook,
+)
 from contracts.commands.context import RAW_OPTION, Store
 from contracts.errors import ContractsError
 from contracts.store import db
@@ -78,6 +87,7 @@ COMMANDS: tuple[click.Command, ...] = (
     register.list_command,
     register.show_command,
     register.summary_command,
+    sources.sources_group,
     duplicates.duplicates_group,
     proposals.propose_command,
     proposals.proposals_group,

@@ -26,6 +26,7 @@ from contracts.organisations.index import OrganisationIndex
 from contracts.store import audit
 from contracts.store.imports import NewProvider, RegisterWriter, lock_source, previous_import
 from contracts.store.models import ImportBatch, Organisation
+from contracts.store.sources import retired_source
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
@@ -80,6 +81,13 @@ def import_file(
                 + ", ".join(f"'{name}'" for name in register.sheet_names)
             )
         lock_source(session, source)
+        retired = retired_source(session, source)
+        if retired is not None:
+            raise InputRejected(
+                f"source '{source}' was retired on {retired.retired_at:%d/%m/%Y}; its "
+                "contracts stay in history, and the name is not used again: import this "
+                "file under another name with --source NAME"
+            )
         index = OrganisationIndex.load(session)
         default_commissioner = _resolve_option(index, commissioner)
         previous = previous_import(session, source)

@@ -170,6 +170,22 @@ class ImportBatch(Base):
     outcome: Mapped[str] = mapped_column(String(20))
 
 
+class RetiredSource(Base):
+    """A register retired by ``contracts sources retire``: its contracts left the register.
+
+    They are kept (with the retirement in their history); a source named here
+    is not imported again under the same name.
+    """
+
+    __tablename__ = "retired_sources"
+
+    id: Mapped[IntPK]
+    source: Mapped[str] = mapped_column(String(200), unique=True)
+    retired_at: Mapped[Timestamp]
+    retired_by: Mapped[str | None] = mapped_column(String(100))
+    contracts: Mapped[int] = mapped_column(default=0)  # how many left the register with it
+
+
 class Contract(Base):
     """One contract as one register records it.
 

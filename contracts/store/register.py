@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from contracts.errors import ContractsError
 from contracts.organisations.index import find_organisation
 from contracts.store.models import Contract, ContractParty, Organisation
 from contracts.store.money import money_json
+from contracts.store.sources import retired_source, retirement_note
 
 
 def _with_parties(statement: Select[tuple[Contract]]) -> Select[tuple[Contract]]:
@@ -118,10 +119,17 @@ def contract_json(contract: Contract) -> dict[str, Any]:
 def contract_detail(contract: Contract) -> dict[str, Any]:
     """Everything ``contracts show`` prints: the JSON shape plus provenance and history."""
     detail = contract_json(contract)
+    session = object_session(contract)
+    retired = (
+        None
+        if contract.in_register or session is None
+        else retired_source(session, contract.source)
+    )
     detail.update(
         {
             "notes": contract.notes,
             "in_register": contract.in_register,
+            "retired": retirement_note(retired) if retired else None,
             "identity": contract.uid,
             "provenance": {
                 "file": contract.source_file,
