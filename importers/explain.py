@@ -4,6 +4,7 @@ unknown, missing — and, when it refuses a file, one sentence on what the file 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -151,4 +152,15 @@ def payments_refusal(name: str, table: Table) -> InputRejected:
         f"{name} looks like a {what}, not a contract register: its columns are {shown} and "
         f"each row is a payment; to import it anyway, say which column is the title, "
         f"e.g. --map '{guess}=title'"
+    )
+
+
+def renamed_register_refusal(name: str, source: str, matched: int, total: int) -> InputRejected:
+    """One sentence: the file looks like a register already imported under another name."""
+    quoted = shlex.quote(source)
+    return InputRejected(
+        f"{name} looks like the register already imported as '{source}' ({matched} of its "
+        f"{total} contracts have the same references there); to update that register, "
+        f"import it with --source {quoted}, or to add it as a register of its own, "
+        "use --as-new"
     )

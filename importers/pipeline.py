@@ -28,6 +28,7 @@ from contracts.organisations.index import OrganisationIndex
 from contracts.store.import_batch import ImportedFile, RegisterImport, Rejected, Tally
 from contracts.store.imports import ContractRecord, NewProvider
 from contracts.store.models import Organisation
+from contracts.store.sources import sources_holding
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
@@ -35,6 +36,7 @@ from importers.explain import (
     missing_columns,
     no_header_refusal,
     payments_refusal,
+    renamed_register_refusal,
 )
 from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
@@ -48,6 +50,9 @@ from importers.validate import RowValidator
 DATE_LOOKAHEAD_ROWS = 5000
 # Files at least this big get a progress bar (on a terminal only).
 PROGRESS_MIN_ROWS = 2000
+# A new source with at least this many contracts, half of them another source's by
+# reference, is taken for that register renamed (one shared contract is a duplicate).
+RENAMED_MIN_CONTRACTS = 2
 
 
 def import_file(
@@ -63,12 +68,15 @@ def import_file(
     rejects: Path | str | None = None,
     imported_by: str | None = None,
     show_progress: bool = False,
+    as_new: bool = False,
 ) -> ImportReport:
     """Import one register into the store (the caller's transaction commits it).
 
     Raises :class:`InputRejected` for a file refused as a whole (format,
-    empty, unreadable, unknown ``--commissioner``); row problems are findings
-    in the returned report, and then nothing is written unless ``skip_invalid``.
+    empty, unreadable, unknown ``--commissioner``, or a new source whose
+    contracts are mostly another source's, unless ``as_new``); row problems
+    are findings in the returned report, and then nothing is written unless
+    ``skip_invalid``.
     """
     path = Path(path)
     user_mapping = parse_mapping(mapping)
@@ -107,6 +115,7 @@ def import_file(
                 default_commissioner=default_commissioner,
                 rejects=Path(rejects) if rejects else None,
                 show_progress=show_progress,
+                as_new=as_new,
             )
     return report
 
@@ -156,6 +165,7 @@ def _run(
     default_commissioner: Organisation | None,
     rejects: Path | None,
     show_progress: bool,
+    as_new: bool,
 ) -> None:
     skipped: list[Table] = []
     payments: list[Table] = []
@@ -208,6 +218,8 @@ def _run(
         report.rejects_path = str(rejects)
     if report.failed:
         return
+    if stored.previous is None and not as_new:
+        _refuse_if_renamed(stored, register.name, set(state.seen_keys))
     result = stored.finish(
         Tally(report.rows_read, report.rejected, report.not_contracts),
         [s.name for s in report.sheets],
@@ -228,6 +240,16 @@ def _run(
             )
         )
     report.written = result.written
+
+
+def _refuse_if_renamed(stored: RegisterImport, name: str, keys: set[str]) -> None:
+    """A new source whose contracts are mostly another source's is that register saved
+    under a new file name: importing it would count every contract twice."""
+    held = sources_holding(stored.session, keys, other_than=stored.file.source)
+    if held and len(keys) >= RENAMED_MIN_CONTRACTS:
+        source, matched = held[0]
+        if matched * 2 >= len(keys):
+            raise renamed_register_refusal(name, source, matched, len(keys))
 
 
 def _maps_title(mapping: dict[str, str]) -> bool:

@@ -37,6 +37,12 @@ from importers.template import write_template
 )
 @click.option("--dry-run", is_flag=True, help="Do everything but write to the database.")
 @click.option(
+    "--as-new",
+    is_flag=True,
+    help="Import as a register of its own even when most of its contracts are already in "
+    "another source (by default that stops: it is usually the same register renamed).",
+)
+@click.option(
     "--skip-invalid",
     is_flag=True,
     help="Import the valid rows and set the invalid ones aside in --rejects.",
@@ -70,6 +76,7 @@ def import_command(
     mappings: tuple[str, ...],
     commissioner: str | None,
     dry_run: bool,
+    as_new: bool,
     skip_invalid: bool,
     rejects: Path | None,
     report_path: Path | None,
@@ -109,6 +116,7 @@ def import_command(
                     skip_invalid=skip_invalid,
                     rejects=rejects,
                     show_progress=show_progress,
+                    as_new=as_new,
                 )
         except InputRejected as error:
             failed += 1

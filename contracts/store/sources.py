@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,9 @@ from sqlalchemy.orm import Session
 from contracts.errors import ContractsError
 from contracts.store import audit
 from contracts.store.models import Contract, ContractHistory, ImportBatch, RetiredSource
+
+# Keys looked up per query (SQLite's parameter limit is far above this).
+KEY_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,28 @@ def batch_json(batch: ImportBatch) -> dict[str, Any]:
         "missing": batch.rows_missing,
         "rejected": batch.rows_rejected,
     }
+
+
+def sources_holding(
+    session: Session, keys: Collection[str], *, other_than: str
+) -> list[tuple[str, int]]:
+    """Other sources whose contracts in the register have these identities (references,
+    or row keys), with how many each holds; the most first."""
+    held: Counter[str] = Counter()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), KEY_CHUNK):
+        chunk = ordered[start : start + KEY_CHUNK]
+        for source, count in session.execute(
+            select(Contract.source, func.count())
+            .where(
+                Contract.source != other_than,
+                Contract.in_register.is_(True),
+                Contract.source_key.in_(chunk),
+            )
+            .group_by(Contract.source)
+        ):
+            held[source] += count
+    return held.most_common()
 
 
 def retired_source(session: Session, name: str) -> RetiredSource | None:
