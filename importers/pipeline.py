@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
-from contracts.findings import codes
+from contracts.findings import Finding, codes
 from contracts.organisations.index import OrganisationIndex
 from contracts.store.import_batch import ImportedFile, RegisterImport, Rejected, Tally
 from contracts.store.imports import ContractRecord, NewProvider
@@ -252,6 +252,29 @@ def _refuse_if_renamed(stored: RegisterImport, name: str, keys: set[str]) -> Non
             raise renamed_register_refusal(name, source, matched, len(keys))
 
 
+class _BelowTotal:
+    """Rows typed under a sheet's grand total: complete contracts are imported, anything
+    else (a note, a signature, another total) is left out, and the report says which."""
+
+    def __init__(self) -> None:
+        self.imported: list[int] = []
+        self.left_out: list[int] = []
+        self.rejected = 0
+
+    def findings(self, place: Place) -> list[Finding]:
+        found = []
+        for kind, numbers in (
+            (codes.BELOW_TOTALS_IMPORTED, self.imported),
+            (codes.BELOW_TOTALS, self.left_out),
+        ):
+            if numbers:
+                shown = ", ".join(map(str, numbers[:20])) + (" …" if len(numbers) > 20 else "")
+                found.append(
+                    place.finding(kind, count=len(numbers), shown=shown, cell=place.row(numbers[0]))
+                )
+        return found
+
+
 def _maps_title(mapping: dict[str, str]) -> bool:
     return "title" in mapping.values()
 
@@ -327,7 +350,7 @@ def _sheet_rows(
     sums: dict[str, Decimal] = {"annual_value": Decimal(0), "total_value": Decimal(0)}
     unknown_values = 0
     totals_row: tuple[int, tuple[Any, ...]] | None = None
-    ignored_below_total = 0
+    below_total = _BelowTotal()
     rejected_before = report.rejected  # the totals check is about this sheet's rows alone
     data_rows: set[int] = set()
     rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
@@ -336,10 +359,13 @@ def _sheet_rows(
             state.progress.update(task, completed=number)  # type: ignore[union-attr]
         if is_blank(values):
             continue
-        if totals_row is not None and is_grand_total(totals_row[1]):
-            ignored_below_total += 1
+        below = totals_row is not None and is_grand_total(totals_row[1])
+        if below and (is_totals_row(values) or not validator.is_complete(values)):
+            below_total.left_out.append(number)  # a note, a signature, another total
             continue
-        if is_totals_row(values):
+        if below:
+            below_total.imported.append(number)
+        elif is_totals_row(values):
             totals_row = (number, values)
             continue
         data_rows.add(number)
@@ -355,15 +381,16 @@ def _sheet_rows(
         result = validator.validate(number, values)
         report.findings.extend(result.findings)
         if result.record is not None:
-            if result.record.annual_value is None:
+            if result.record.annual_value is None and not below:
                 unknown_values += 1
             for name in sums:
                 amount = getattr(result.record, name)
-                sums[name] += amount or 0
+                sums[name] += 0 if below else amount or 0  # the totals row sums what is above
             if not state.stop_writing:
                 yield result.record
             continue
         report.rejected += 1
+        below_total.rejected += below
         state.rejected_rows.append(
             RejectedRow(
                 table.sheet.name, number, result.raw, [f for f in result.findings if f.is_error]
@@ -385,14 +412,12 @@ def _sheet_rows(
     if totals_row is not None:
         report.findings.append(
             check_totals(
-                totals_row, columns, sums, unknown_values, report.rejected - rejected_before, place
+                totals_row,
+                columns,
+                sums,
+                unknown_values,
+                report.rejected - rejected_before - below_total.rejected,
+                place,
             )
         )
-    if ignored_below_total:
-        report.findings.append(
-            place.finding(
-                codes.BELOW_TOTALS,
-                count=ignored_below_total,
-                cell=place.row(totals_row[0]) if totals_row else None,
-            )
-        )
+    report.findings.extend(below_total.findings(place))

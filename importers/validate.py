@@ -98,6 +98,23 @@ class RowValidator:
         reference = clean_text(raw) if not isinstance(raw, str) else None
         return reference or str(raw).strip() or None
 
+    def is_complete(self, values: tuple[Any, ...]) -> bool:
+        """A row that is a whole contract wherever it stands (under the totals row, say):
+        a title, a provider, a commissioner (or --commissioner) and a date or a value."""
+
+        def has(*names: str) -> bool:
+            return any(self.raw(values, name) is not None for name in names)
+
+        commissioner = self.default_commissioner is not None or has(
+            "commissioner", "commissioner_code"
+        )
+        return (
+            has("title")
+            and has("provider", "provider_code")
+            and commissioner
+            and has("start_date", "end_date", "annual_value", "total_value")
+        )
+
     def supplier_key(self, values: tuple[Any, ...]) -> str | None:
         """The provider's name, normalised: which supplier a row is for."""
         name = clean_text(self.raw(values, "provider"))

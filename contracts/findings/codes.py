@@ -296,9 +296,17 @@ TOTALS_MISMATCH = FindingCode(
 )
 BELOW_TOTALS = FindingCode(
     "below-totals",
+    WARNING,
+    "Rows below the totals row that are not complete contracts, left out",
+    "{count} row(s) below the totals row were left out: they are not complete contracts (a "
+    "title, a provider, a commissioner and a date or value); rows {shown}",
+)
+BELOW_TOTALS_IMPORTED = FindingCode(
+    "below-totals-imported",
     INFO,
-    "Rows below the totals row, taken as notes",
-    "{count} non-blank row(s) below the totals row were taken as notes and not imported",
+    "Complete contracts typed below the totals row, imported",
+    "{count} complete contract row(s) below the totals row were imported like the rows above "
+    "(they are not in the totals row's sum); rows {shown}",
 )
 HIDDEN_ROWS = FindingCode(
     "hidden-rows",
