@@ -34,6 +34,8 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         header = columns.headers[column]
         # in a recognised layout, the columns not taken are known not to be contract fields
         near = nearest_field(header) if table.schema is None else None
+        if near in columns.fields:  # never suggest a field a column already holds
+            near = None
         findings.append(
             place.finding(
                 codes.UNKNOWN_COLUMN,
@@ -79,6 +81,36 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
             )
         )
     return findings
+
+
+# Fields a register need not have but the tool uses, and what becomes of them without.
+_USEFUL = (
+    ("service_category", None, "every contract's service category is left unknown"),
+    ("contract_form", None, "each contract's form is inferred from its parties and title"),
+    ("start_date", None, "every contract's start is left unknown"),
+    ("end_date", None, "every contract's end is left unknown"),
+    ("annual_value", "value", "every contract's value is left unknown"),
+)
+
+
+def absent_fields(table: Table, place: Place) -> list[Finding]:
+    """A note for each useful field no column holds: category, form, dates, value."""
+    fields = table.columns.fields
+    notes = []
+    for name, variant, outcome in _USEFUL:
+        if name in fields or (variant == "value" and "total_value" in fields):
+            continue
+        notes.append(
+            place.finding(
+                codes.NO_COLUMN,
+                variant=variant,
+                words=_field_words(name),
+                outcome=outcome,
+                field=name,
+                cell=place.row(table.header_row),
+            )
+        )
+    return notes
 
 
 def missing_columns(table: Table, place: Place, missing: Iterable[str]) -> list[Finding]:

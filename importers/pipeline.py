@@ -32,6 +32,7 @@ from contracts.store.sources import sources_holding
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
+    absent_fields,
     column_findings,
     missing_columns,
     no_header_refusal,
@@ -50,7 +51,7 @@ from importers.validate import RowValidator
 DATE_LOOKAHEAD_ROWS = 5000
 # Files at least this big get a progress bar (on a terminal only).
 PROGRESS_MIN_ROWS = 2000
-# A new source with at least this many contracts, half of them another source's by
+# A new source with at least this many contracts, most of them another source's by
 # reference, is taken for that register renamed (one shared contract is a duplicate).
 RENAMED_MIN_CONTRACTS = 2
 
@@ -117,6 +118,7 @@ def import_file(
                 show_progress=show_progress,
                 as_new=as_new,
             )
+    _in_tense(report)
     return report
 
 
@@ -233,6 +235,7 @@ def _run(
         where = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
             codes.NOT_IN_REGISTER.finding(
+                variant="dry-run" if report.dry_run else None,
                 title=gone.title,
                 file=register.name,
                 cell=f"{where} (last import)",
@@ -248,7 +251,7 @@ def _refuse_if_renamed(stored: RegisterImport, name: str, keys: set[str]) -> Non
     held = sources_holding(stored.session, keys, other_than=stored.file.source)
     if held and len(keys) >= RENAMED_MIN_CONTRACTS:
         source, matched = held[0]
-        if matched * 2 >= len(keys):
+        if matched * 2 > len(keys):  # most of them
             raise renamed_register_refusal(name, source, matched, len(keys))
 
 
@@ -273,6 +276,23 @@ class _BelowTotal:
                     place.finding(kind, count=len(numbers), shown=shown, cell=place.row(numbers[0]))
                 )
         return found
+
+
+# Findings worded as done ("was imported") that a dry run or a refused file has not done.
+_NOT_YET = {"hidden-sheet", "hidden-rows", "hidden-column", "below-totals-imported"}
+
+
+def _in_tense(report: ImportReport) -> None:
+    """Say what happened: a new provider was added once the import wrote it, and what a dry
+    run or a refused file would do is not said to be done."""
+    added = set(report.new_organisations) if report.written else set()
+    not_yet = report.dry_run or report.failed
+    for number, finding in enumerate(report.findings):
+        if finding.code == "new-provider" and str(finding.params.get("name"))[:200] in added:
+            variant = "added-near" if finding.variant == "near" else "added"
+            report.findings[number] = finding.reworded(variant)
+        elif not_yet and finding.code in _NOT_YET:
+            report.findings[number] = finding.reworded("not-yet")
 
 
 def _maps_title(mapping: dict[str, str]) -> bool:
@@ -315,6 +335,7 @@ def _sheet_rows(
     if table.sheet.hidden:
         report.findings.append(place.finding(codes.HIDDEN_SHEET, name=table.sheet.name))
     report.findings.extend(column_findings(table, place))
+    report.findings.extend(absent_fields(table, place))
     sheet_report = SheetReport(
         table.sheet.name,
         table.header_rows,

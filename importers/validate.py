@@ -214,7 +214,7 @@ class RowValidator:
             provider_kind=provider.kind if isinstance(provider, Organisation) else None,
             title=title,
         )
-        self._checks(number, dates, money, findings)
+        self._checks(number, values, dates, money, findings)
         annual_given = self.raw(values, "annual_value") is not None
         self._derive_annual(number, dates, money, findings, annual_given)
 
@@ -350,6 +350,7 @@ class RowValidator:
     def _checks(
         self,
         number: int,
+        values: tuple[Any, ...],
         dates: dict[str, dt.date | None],
         money: dict[str, Decimal | None],
         findings: list[Finding],
@@ -363,7 +364,7 @@ class RowValidator:
                     end=end,
                     start=start,
                     cell=self._column_cell("end_date", number),
-                    value=end.isoformat(),
+                    value=self.raw(values, "end_date"),  # as the register shows it
                 )
             )
         for name, amount in money.items():
@@ -373,7 +374,7 @@ class RowValidator:
                         codes.NEGATIVE_VALUE,
                         header=self.columns.header_of(name),
                         cell=self._column_cell(name, number),
-                        value=f"{amount:.2f}",
+                        value=self.raw(values, name),
                     )
                 )
         multi_year = start and end and (end - start).days > MULTI_YEAR_DAYS
@@ -384,7 +385,7 @@ class RowValidator:
                     total=total,
                     annual=annual,
                     cell=self._column_cell("total_value", number),
-                    value=f"{total:.2f}",
+                    value=self.raw(values, "total_value"),
                 )
             )
 

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from contracts.findings import FindingCode, codes
+from contracts.findings.model import cell_text
 from contracts.store.money import PENNY
 
 
@@ -72,7 +73,7 @@ def _finish_money(amount: Decimal, raw: object) -> Decimal | Problem:
     # The limit applies to the value as written: 999,999,999,999.995 would round up to
     # the limit itself, so anything above the largest storable amount is refused.
     if abs(amount) > MONEY_LIMIT - PENNY:
-        return _problem(codes.BAD_MONEY, "too-large", raw=raw)
+        return _problem(codes.BAD_MONEY, "too-large", raw=cell_text(raw))
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
@@ -81,7 +82,7 @@ def parse_money(raw: object, multiplier: Decimal = Decimal(1)) -> Decimal | Prob
     if raw is None:
         return None
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        return _problem(codes.BAD_MONEY, "plain", raw=raw)
+        return _problem(codes.BAD_MONEY, "plain", raw=cell_text(raw))
     if isinstance(raw, int):
         return _finish_money(Decimal(raw) * multiplier, raw)
     if isinstance(raw, float):
@@ -235,7 +236,7 @@ def _make_date(year: int, month: int, day: int, raw: object) -> dt.date | Proble
 
 def _from_serial(number: float, raw: object) -> dt.date | Problem:
     if not _SERIAL_MIN <= number <= _SERIAL_MAX:
-        return _problem(codes.BAD_DATE, "number", raw=raw)
+        return _problem(codes.BAD_DATE, "number", raw=cell_text(raw))
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
@@ -265,15 +266,15 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
             return _problem(codes.BAD_DATE, "before-1900", day=raw)
         return raw
     if isinstance(raw, bool):
-        return _problem(codes.BAD_DATE, "plain", raw=raw)
+        return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
     if isinstance(raw, int | float | Decimal):
         if isinstance(raw, Decimal) and not raw.is_finite():
-            return _problem(codes.BAD_DATE, "plain", raw=raw)
+            return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
         if isinstance(raw, float) and not math.isfinite(raw):
-            return _problem(codes.BAD_DATE, "plain", raw=raw)
+            return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
         return _from_serial(float(raw), raw)
     if isinstance(raw, dt.time | dt.timedelta):
-        return _problem(codes.BAD_DATE, "time", raw=raw)
+        return _problem(codes.BAD_DATE, "time", raw=cell_text(raw))
     return _parse_date_text(str(raw), order)
 
 

@@ -201,6 +201,9 @@ NEW_PROVIDER = FindingCode(
     {
         "near": "new provider '{name}' will be added; the nearest known name is '{known}' — "
         "if it is that one, run {command}",
+        "added": "new provider '{name}' added",
+        "added-near": "new provider '{name}' added; the nearest known name is '{known}' — "
+        "if it is that one, run {command}",
     },
 )
 
@@ -233,6 +236,7 @@ HIDDEN_COLUMN = FindingCode(
     WARNING,
     "A hidden column, imported",
     "column '{header}' is hidden in Excel but was imported",
+    {"not-yet": "column '{header}' is hidden in Excel but will be imported"},
 )
 MISSING_COLUMN = FindingCode(
     "missing-column",
@@ -243,6 +247,16 @@ MISSING_COLUMN = FindingCode(
     {
         "commissioner": "no column holds the {words}; the headers found in row {row} are "
         "{headers}; name one with --map 'Header={field}' or give --commissioner",
+    },
+)
+NO_COLUMN = FindingCode(
+    "no-column",
+    INFO,
+    "A useful field no column holds (category, form, dates, value)",
+    "no column holds the {words}: {outcome} (if one does, name it with --map 'Header={field}')",
+    {
+        "value": "no column holds the annual value or the total value: {outcome} (if one "
+        "does, name it with --map 'Header=annual_value' or 'Header=total_value')",
     },
 )
 DATE_ORDER = FindingCode(
@@ -307,18 +321,24 @@ BELOW_TOTALS_IMPORTED = FindingCode(
     "Complete contracts typed below the totals row, imported",
     "{count} complete contract row(s) below the totals row were imported like the rows above "
     "(they are not in the totals row's sum); rows {shown}",
+    {
+        "not-yet": "{count} complete contract row(s) below the totals row will be imported "
+        "like the rows above (they are not in the totals row's sum); rows {shown}",
+    },
 )
 HIDDEN_ROWS = FindingCode(
     "hidden-rows",
     WARNING,
     "Hidden rows, imported",
     "{count} row(s) are hidden in Excel but were imported: rows {shown}",
+    {"not-yet": "{count} row(s) are hidden in Excel but will be imported: rows {shown}"},
 )
 HIDDEN_SHEET = FindingCode(
     "hidden-sheet",
     WARNING,
     "A hidden sheet, imported",
     "sheet '{name}' is hidden in Excel but looks like a register; it was imported",
+    {"not-yet": "sheet '{name}' is hidden in Excel but looks like a register; it will be imported"},
 )
 SHEET_SKIPPED = FindingCode(
     "sheet-skipped",
@@ -336,6 +356,10 @@ NOT_IN_REGISTER = FindingCode(
     "A contract no longer in the register",
     "'{title}' is no longer in this register; marked as not in the register (it is kept, "
     "not deleted)",
+    {
+        "dry-run": "'{title}' is no longer in this register; it will be marked as not in the "
+        "register (kept, not deleted)",
+    },
 )
 
 # --- a finance workbook sent back (contracts review) ------------------------------

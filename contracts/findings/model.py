@@ -9,9 +9,10 @@ finding with a code the catalogue does not hold cannot be made.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -82,8 +83,22 @@ class FindingCode:
             file=file,
             sheet=sheet,
             cell=cell,
-            value=None if value is None else str(value),
+            value=None if value is None else cell_text(value),
+            variant=variant,
+            params={} if column is not None else params,
         )
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the register shows it: a date cell as 31/03/2016 (with its time
+    when it has one), a whole number as 1000 rather than 1000.0, text as it is."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y}" + ("" if value.time() == dt.time() else f" {value:%H:%M}")
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,10 @@ class Finding:
     sheet: str | None = None
     cell: str | None = None  # "Contracts!D17", or "row 17" for CSV
     value: str | None = None
+    # The wording chosen and the values it was filled with, to reword it once the
+    # outcome is known ("will be added" → "added"); not part of what is reported.
+    variant: str | None = field(default=None, compare=False, repr=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
@@ -111,9 +130,22 @@ class Finding:
         return CATALOGUE[self.code].title
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "value": self.value,
+        }
+
+    def reworded(self, variant: str | None) -> Finding:
+        """The same finding in another of its code's wordings (same values, same place)."""
+        if not self.params:
+            raise ValueError(f"{self.code}: a finding about one cell keeps its wording")
+        message = CATALOGUE[self.code].message(variant, **self.params)
+        return replace(self, message=message, variant=variant)
 
     def line(self) -> str:
         """One line for people: ``code  file  Sheet!D17  value  message``."""
