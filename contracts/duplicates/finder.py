@@ -34,6 +34,7 @@ from contracts.duplicates.linkage import (
     uid_pair,
 )
 from contracts.errors import ContractsError
+from contracts.graphs import successor_chain
 from contracts.store.models import (
     Contract,
     ContractParty,
@@ -145,15 +146,7 @@ class _Register:
 
 def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
     """Each organisation and its successors in order (a loop in the data stops the walk)."""
-    chains: dict[int, tuple[int, ...]] = {}
-    for start in successors:
-        chain = [start]
-        node = successors.get(start)
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = successors.get(node)
-        chains[start] = tuple(chain)
-    return chains
+    return {start: tuple(successor_chain(start, successors.get)) for start in successors}
 
 
 def organisations_read() -> Select:

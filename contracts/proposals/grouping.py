@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from contracts.graphs import successor_chain
 from contracts.proposals.members import members_hash, proposal_id
 from contracts.proposals.rules import LEAD_LARGEST_SHARE, Rule, RuleSet
 from contracts.store.money import format_gbp
@@ -169,12 +170,7 @@ class Grouper:
 
     def chain(self, org_id: int) -> list[int]:
         """The organisation and its successors, in order."""
-        chain = [org_id]
-        org = self.orgs[org_id]
-        while org.successor_id is not None and org.successor_id not in chain:
-            chain.append(org.successor_id)
-            org = self.orgs[org.successor_id]
-        return chain
+        return successor_chain(org_id, lambda known: self.orgs[known].successor_id)
 
     def provider_on_date(self, org_id: int) -> int:
         """The provider, or its successor if it had closed by the date."""
