@@ -27,7 +27,7 @@ from contracts.duplicates.blocking import (
     encode_pair,
     sorted_unique,
 )
-from contracts.duplicates.compare import PairComparison, Record, compare
+from contracts.duplicates.compare import MatchRecord, PairComparison, compare
 from contracts.duplicates.pair_scores import RecordColumns, could_link
 from contracts.duplicates.weights import Weights
 from contracts.graphs import UnionFind
@@ -130,7 +130,7 @@ def _bridges(nodes: Sequence[int], links: Sequence[Link]) -> set[Pair]:
 
 
 def link_records(
-    records: Sequence[Record],
+    records: Sequence[MatchRecord],
     weights: Weights,
     decisions: Mapping[tuple[str, str], Decision] | None = None,
     *,
