@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from cli import main
+from contracts.proposals.summary import summarise_register
 from contracts.store import db
-from contracts.store.summary import summarise_register
 from tests.importers.helpers import simple_register
 
 MID_ESSEX = [

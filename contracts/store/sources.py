@@ -16,12 +16,37 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, func, insert, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from contracts.errors import ContractsError
 from contracts.store import audit
-from contracts.store.models import Contract, ContractHistory, ImportBatch, RetiredSource
+from contracts.store.models import (
+    Base,
+    Contract,
+    ContractHistory,
+    ImportBatch,
+    IntPK,
+    Timestamp,
+)
+
+
+class RetiredSource(Base):
+    """A register retired by ``contracts sources retire``: its contracts left the register.
+
+    They are kept (with the retirement in their history); a source named here
+    is not imported again under the same name. (Beside its behaviour rather than
+    in ``models.py``; ``migrations/env.py`` imports it for the schema checks.)
+    """
+
+    __tablename__ = "retired_sources"
+
+    id: Mapped[IntPK]
+    source: Mapped[str] = mapped_column(String(200), unique=True)
+    retired_at: Mapped[Timestamp]
+    retired_by: Mapped[str | None] = mapped_column(String(100))
+    contracts: Mapped[int] = mapped_column(default=0)  # how many left the register with it
+
 
 # Keys looked up per query (SQLite's parameter limit is far above this).
 KEY_CHUNK = 500
