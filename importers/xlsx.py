@@ -13,6 +13,7 @@ A sheet whose XML is big is read by calamine a window of rows at a time
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import tempfile
@@ -71,6 +72,7 @@ class Workbook:
         self._parts = {name: parts.get(name) for name, _ in self.sheets}
         self._worksheet_parts = set(parts.values())
         self._scratch: tempfile.TemporaryDirectory[str] | None = None  # for windows
+        self._passes = itertools.count()
         # About 150 bytes of sheet XML a row: enough to decide on a progress bar.
         self.expected_rows = sum(
             self._archive.getinfo(part).file_size // 150
@@ -93,7 +95,9 @@ class Workbook:
         a big one a window at a time on each pass."""
         part = self._parts.get(sheet)
         if part is not None and self._archive.getinfo(part).file_size > xlsx_windows.WINDOW_BYTES:
-            gate.check_size(f"{self.name} sheet '{sheet}'", layout.rows, 1)
+            # as wide as its first row read (the first window's width)
+            width = next((len(v) for _n, v in self._windowed(sheet, part, SheetLayout())), 0)
+            gate.check_size(f"{self.name} sheet '{sheet}'", layout.rows, width)
             return layout.rows, lambda: self._windowed(sheet, part, layout)
         return self._whole(sheet, layout)
 
@@ -103,10 +107,7 @@ class Workbook:
         try:
             data = self._calamine.get_sheet_by_name(sheet)
         except CalamineError as error:
-            raise InputRejected(
-                f"{self.name} sheet '{sheet}' is damaged ({error}); open it in Excel and "
-                "save it again"
-            ) from error
+            raise self._damaged_sheet(sheet, error) from error
         gate.check_size(f"{self.name} sheet '{sheet}'", data.height, data.width)
         start = data.start
         if start is None:  # an empty sheet (calamine cannot iterate one)
@@ -121,12 +122,12 @@ class Workbook:
             base = Path(self._scratch.name, "base.xlsx")
             xlsx_windows.base_workbook(self._archive, self._worksheet_parts, base)
         base = Path(self._scratch.name, "base.xlsx")
-        file = Path(self._scratch.name, "window.xlsx")
+        file = Path(self._scratch.name, f"window-{next(self._passes)}.xlsx")  # one per pass
         label = f"{self.name} sheet '{sheet}'"
         number, width = 0, 0
         with self._archive.open(part) as stream:
             for window in xlsx_windows.sheet_windows(stream):
-                if number == 0 and not xlsx_windows.numbered_rows(window[1]):
+                if number == 0 and not all(map(xlsx_windows.numbered_rows, window)):
                     # rows that do not say their number are numbered by their place
                     _height, whole = self._whole(sheet, layout)
                     yield from whole()
@@ -135,8 +136,9 @@ class Workbook:
                     data = xlsx_windows.window_workbook(base, file, part, window)
                     cells = data.get_sheet_by_name(sheet)
                 except CalamineError as error:
-                    raise _damaged(self.name, error) from error
+                    raise self._damaged_sheet(sheet, error) from error
                 if cells.start is None:
+                    data.close()
                     continue
                 first_row, first_column = cells.start
                 width = width or first_column + cells.width
@@ -155,6 +157,11 @@ class Workbook:
                     number = row
                     yield row, found
                 data.close()
+
+    def _damaged_sheet(self, sheet: str, error: Exception) -> InputRejected:
+        return InputRejected(
+            f"{self.name} sheet '{sheet}' is damaged ({error}); open it in Excel and save it again"
+        )
 
     def close(self) -> None:
         self._calamine.close()
