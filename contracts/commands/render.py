@@ -22,8 +22,8 @@ from rich.table import Table
 
 from contracts.duplicates.finder import DuplicateReport
 from contracts.duplicates.pair import PairExplanation
+from contracts.proposals.summary import Consolidation, RegisterSummary
 from contracts.store.money import format_gbp
-from contracts.store.summary import Consolidation, RegisterSummary
 
 FORMATS = ("table", "csv", "json")
 

@@ -1,6 +1,6 @@
 """Writing validated register rows into the store: create, update with history, mark missing.
 
-The importer hands over :class:`ContractRecord` s; :class:`RegisterWriter`
+The importer hands over :class:`ImportedRow` s; :class:`RegisterWriter`
 compares each with what the same source held before (by ``source_key``),
 inserts new contracts and updates changed ones in bulk — one statement per
 chunk, never a flush per row — keeps the old values in ``ContractHistory``,
@@ -72,7 +72,7 @@ class NewProvider:
 
 
 @dataclass
-class ContractRecord:
+class ImportedRow:
     """One valid register row, ready to store (organisations already resolved)."""
 
     source_key: str
@@ -158,7 +158,7 @@ class RegisterWriter:
         self.index = index
         self.result = WriteResult()
         self.sheets_in_scope = sheets_in_scope
-        self._pending: list[ContractRecord] = []
+        self._pending: list[ImportedRow] = []
         self._rejected: list[str] = []  # keys of rejected rows, looked up a chunk at a time
         self._seen = bytearray()  # a bit per contract id the file holds
         self._new_providers: dict[str, Organisation] = {}
@@ -221,7 +221,7 @@ class RegisterWriter:
         byte = contract_id >> 3
         return byte < len(self._seen) and bool(self._seen[byte] & (1 << (contract_id & 7)))
 
-    def add(self, record: ContractRecord) -> None:
+    def add(self, record: ImportedRow) -> None:
         self._pending.append(record)
         if len(self._pending) >= CHUNK_SIZE:
             self.flush()
@@ -233,8 +233,8 @@ class RegisterWriter:
             return
         self._create_providers(pending)
         existing = self._snapshots([r.source_key for r in pending])
-        inserts: list[ContractRecord] = []
-        updates: list[tuple[ContractRecord, dict[str, Any], int]] = []
+        inserts: list[ImportedRow] = []
+        updates: list[tuple[ImportedRow, dict[str, Any], int]] = []
         moves: list[dict[str, Any]] = []
         for record in pending:
             before = existing.get(record.source_key)
@@ -264,13 +264,13 @@ class RegisterWriter:
         if moves:
             self.session.execute(update(Contract), moves)
 
-    def _provider_id(self, record: ContractRecord) -> int:
+    def _provider_id(self, record: ImportedRow) -> int:
         provider = record.provider
         if isinstance(provider, NewProvider):
             provider = self._new_providers[normalise_name(provider.name)]
         return provider.id
 
-    def _create_providers(self, records: Iterable[ContractRecord]) -> None:
+    def _create_providers(self, records: Iterable[ImportedRow]) -> None:
         pending: dict[str, NewProvider] = {}
         for record in records:
             if isinstance(record.provider, NewProvider):
@@ -307,7 +307,7 @@ class RegisterWriter:
                 self.index.add(organisation)
             self.result.new_organisations.extend(created)
 
-    def _values(self, record: ContractRecord) -> dict[str, Any]:
+    def _values(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "reference": record.reference,
             "title": record.title,
@@ -333,7 +333,7 @@ class RegisterWriter:
         return organisation.name if organisation else str(organisation_id)
 
     def _changes(
-        self, before: dict[str, Any], record: ContractRecord, values: dict[str, Any]
+        self, before: dict[str, Any], record: ImportedRow, values: dict[str, Any]
     ) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         for name, new in values.items():
@@ -358,7 +358,7 @@ class RegisterWriter:
             changes["in_register"] = [False, True]
         return changes
 
-    def _provenance(self, record: ContractRecord) -> dict[str, Any]:
+    def _provenance(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "source_file": self.file_name,
             "source_sheet": record.sheet,
@@ -367,7 +367,7 @@ class RegisterWriter:
             "in_register": True,
         }
 
-    def _insert(self, records: list[ContractRecord]) -> None:
+    def _insert(self, records: list[ImportedRow]) -> None:
         if not records:
             return
         rows = [
@@ -382,15 +382,16 @@ class RegisterWriter:
         # A plain executemany then one SELECT of the new ids: RETURNING with
         # parameter order is several times slower on SQLite for big chunks.
         self.session.execute(insert(Contract), rows)
-        ids: dict[str, int] = {
-            key: contract_id
-            for key, contract_id in self.session.execute(
+        ids: dict[str, int] = dict(
+            self.session.execute(
                 select(Contract.source_key, Contract.id).where(
                     Contract.source == self.source,
                     Contract.source_key.in_([r.source_key for r in records]),
                 )
             )
-        }
+            .tuples()
+            .all()
+        )
         parties = []
         for record in records:
             contract_id = ids[record.source_key]
@@ -401,7 +402,7 @@ class RegisterWriter:
         self.result.created += len(records)
 
     @staticmethod
-    def _party_rows(contract_id: int, record: ContractRecord) -> list[dict[str, Any]]:
+    def _party_rows(contract_id: int, record: ImportedRow) -> list[dict[str, Any]]:
         rows = []
         if record.commissioner_id is not None:
             rows.append(
@@ -421,7 +422,7 @@ class RegisterWriter:
             )
         return rows
 
-    def _update(self, updates: list[tuple[ContractRecord, dict[str, Any], int]]) -> None:
+    def _update(self, updates: list[tuple[ImportedRow, dict[str, Any], int]]) -> None:
         if not updates:
             return
         rows, history, parties, party_changed = [], [], [], []

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.compare import Record
+from contracts.duplicates.compare import MatchRecord
 from contracts.store.models import Contract, ContractParty, Organisation, PartyRole
 
 START = dt.date(2016, 4, 1)
@@ -84,9 +84,9 @@ def record(
     provider_name: str | None = None,
     coded: bool = False,
     terms: Sequence[str] = (),
-) -> Record:
+) -> MatchRecord:
     """A pure record (no database) for comparison and linkage tests."""
-    return Record.build(
+    return MatchRecord.build(
         provider_name=provider_name,
         provider_coded=coded,
         provider_terms=tuple(terms),
