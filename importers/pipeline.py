@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from importers.explain import (
     payments_refusal,
     renamed_register_refusal,
 )
+from importers.ledger import KeyLedger
 from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
@@ -135,8 +136,8 @@ def _resolve_option(index: OrganisationIndex, text: str | None) -> Organisation 
 class _FileState:
     """What one file's sheets share: identities seen, new providers, rejects, progress."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.seen_keys: dict[str, str] = {}
+    def __init__(self, progress: Progress | None, ledger: KeyLedger) -> None:
+        self.ledger = ledger  # every row's key and where it was first seen, on disk
         self.new_providers: dict[str, NewProvider] = {}
         self.rejected_rows: list[RejectedRow] = []
         self.progress = progress
@@ -172,8 +173,9 @@ def _run(
     skipped: list[Table] = []
     payments: list[Table] = []
     heads: list[tuple[str, tuple[Row, ...]]] = []  # sheets with no header row found
-    with _progress_for(register, show_progress) as progress:
-        state = _FileState(progress)
+    ledger = KeyLedger()
+    with _progress_for(register, show_progress) as progress, closing(ledger):
+        state = _FileState(progress, ledger)
         for sheet_rows in register.sheets():
             if sheet and register.kind == "xlsx" and sheet_rows.name != sheet:
                 continue
@@ -194,6 +196,8 @@ def _run(
                 _sheet_rows(found, register, report, state, index, default_commissioner, mapping)
             )
             _release(sheet_rows)
+        # the keys live in the ledger until it closes: look now, refuse once the file is read
+        renamed = _renamed_from(stored, ledger) if stored.previous is None and not as_new else None
     if not report.sheets and not report.file_level_error:
         if payments:
             raise payments_refusal(register.name, payments[0])
@@ -220,8 +224,8 @@ def _run(
         report.rejects_path = str(rejects)
     if report.failed:
         return
-    if stored.previous is None and not as_new:
-        _refuse_if_renamed(stored, register.name, set(state.seen_keys))
+    if renamed is not None:
+        raise renamed_register_refusal(register.name, *renamed)
     result = stored.finish(
         Tally(report.rows_read, report.rejected, report.not_contracts),
         [s.name for s in report.sheets],
@@ -245,14 +249,17 @@ def _run(
     report.written = result.written
 
 
-def _refuse_if_renamed(stored: RegisterImport, name: str, keys: set[str]) -> None:
+def _renamed_from(stored: RegisterImport, ledger: KeyLedger) -> tuple[str, int, int] | None:
     """A new source whose contracts are mostly another source's is that register saved
-    under a new file name: importing it would count every contract twice."""
+    under a new file name, and importing it would count every contract twice: that
+    source, how many of the file's contracts it holds, and how many the file has."""
+    keys = ledger.keys()
+    if len(keys) < RENAMED_MIN_CONTRACTS:
+        return None
     held = sources_holding(stored.session, keys, other_than=stored.file.source)
-    if held and len(keys) >= RENAMED_MIN_CONTRACTS:
-        source, matched = held[0]
-        if matched * 2 > len(keys):  # most of them
-            raise renamed_register_refusal(name, source, matched, len(keys))
+    if held and held[0][1] * 2 > len(keys):  # most of them
+        return held[0][0], held[0][1], len(keys)
+    return None
 
 
 class _BelowTotal:
@@ -358,11 +365,13 @@ def _sheet_rows(
         index=index,
         default_commissioner=default_commissioner,
         date_orders=orders,
-        seen_keys=state.seen_keys,
+        seen_keys=state.ledger,
         new_providers=state.new_providers,
     )
     if "reference" in columns.fields and "provider" in columns.fields:
-        validator.shared_references = shared_references(table, validator, place, report)
+        validator.shared_references = shared_references(
+            table, validator, place, report, state.ledger
+        )
     task = None
     if state.progress is not None:
         task = state.progress.add_task(
@@ -373,7 +382,8 @@ def _sheet_rows(
     totals_row: tuple[int, tuple[Any, ...]] | None = None
     below_total = _BelowTotal()
     rejected_before = report.rejected  # the totals check is about this sheet's rows alone
-    data_rows: set[int] = set()
+    hidden_rows = set(table.sheet.hidden_rows)
+    hidden: list[int] = []  # hidden rows that hold data
     rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
     for number, values in rows:
         if task is not None and number % 500 == 0:
@@ -389,7 +399,8 @@ def _sheet_rows(
         elif is_totals_row(values):
             totals_row = (number, values)
             continue
-        data_rows.add(number)
+        if number in hidden_rows:
+            hidden.append(number)
         sheet_report.rows_read += 1
         if not_a_contract is not None:
             reason = not_a_contract(values)
@@ -422,7 +433,6 @@ def _sheet_rows(
         if not report.skip_invalid:
             state.stop_writing = True  # the file will be refused; stop spending effort
     report.rows_read += sheet_report.rows_read
-    hidden = [n for n in table.sheet.hidden_rows if n in data_rows]
     if hidden:
         shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
         report.findings.append(
