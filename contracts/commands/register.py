@@ -7,7 +7,13 @@ import datetime as dt
 import click
 
 from contracts.commands.context import FORMAT_OPTION, parse_date, store
-from contracts.commands.render import CONTRACT_COLUMNS, contract_card, emit, register_summary
+from contracts.commands.render import (
+    CONTRACT_TABLE,
+    contract_card,
+    contract_list,
+    register_summary,
+)
+from contracts.commands.tables import parse_columns, table_options
 from contracts.store import register
 from contracts.store.summary import summarise_register
 
@@ -17,6 +23,7 @@ from contracts.store.summary import summarise_register
 @click.option("--provider", help="Only contracts with this provider (name or code).")
 @click.option("--category", help="Only this service category, e.g. 'community'.")
 @click.option("--active-on", callback=parse_date, help="Only contracts in force on this date.")
+@table_options(CONTRACT_TABLE)
 @FORMAT_OPTION
 @click.pass_context
 def list_command(
@@ -25,12 +32,15 @@ def list_command(
     provider: str | None,
     category: str | None,
     active_on: dt.date | None,
+    columns: str | None,
+    wide: bool,
     fmt: str,
 ) -> None:
     """List the contracts in the register.
 
     Example: contracts list --provider BTUH --active-on 2016-04-01
     """
+    chosen = parse_columns(CONTRACT_TABLE, columns)
     with store(ctx).unit_of_work() as session:
         found = register.list_contracts(
             session,
@@ -40,9 +50,7 @@ def list_command(
             active_on=active_on,
         )
         data = [register.contract_json(c) for c in found]
-    emit(
-        data, CONTRACT_COLUMNS, fmt, title=f"{len(data)} contracts", right_aligned=("annual_value",)
-    )
+    contract_list(data, fmt, chosen=chosen, wide=wide)
 
 
 @click.command("show")

@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from contracts.duplicates.finder import DuplicateReport
+from contracts.commands.tables import DATE, ID, MONEY, NUMBER, TEXT, Column, print_rows
 from contracts.duplicates.pair import PairExplanation
 from contracts.store.money import format_gbp
 from contracts.store.summary import Consolidation, RegisterSummary
@@ -167,6 +167,30 @@ CONTRACT_COLUMNS = (
     "end_date",
     "annual_value",
 )
+# The same columns in a table: identifiers first and never cut; a narrow terminal
+# leaves out the source, the category and the start before the title or the value.
+CONTRACT_TABLE = (
+    Column("id", ID, rank=0),
+    Column("reference", ID, rank=0),
+    Column("source", TEXT, rank=8, least=16),
+    Column("title", TEXT, rank=1, least=18),
+    Column("commissioner", TEXT, rank=5, least=14),
+    Column("provider", TEXT, rank=2, least=14),
+    Column("service_category", TEXT, rank=7, least=10, header="category"),
+    Column("start_date", DATE, rank=6, header="start"),
+    Column("end_date", DATE, rank=3, header="end"),
+    Column("annual_value", MONEY, rank=1),
+)
+
+
+def contract_list(
+    data: list[dict[str, Any]], fmt: str, *, chosen: list[str] | None, wide: bool
+) -> None:
+    """`contracts list`: a table that fits the terminal, or every field for scripts."""
+    if fmt == "table":
+        print_rows(data, CONTRACT_TABLE, title=f"{len(data)} contracts", chosen=chosen, wide=wide)
+    else:
+        emit(data, CONTRACT_COLUMNS, fmt)
 
 
 def contract_card(data: dict[str, Any], fmt: str) -> None:
@@ -233,76 +257,6 @@ def _consolidation(consolidation: Consolidation | None, fmt: str) -> None:
 
 
 # --- duplicates ---------------------------------------------------------------
-
-DUPLICATE_COLUMNS = (
-    "set",
-    "score",
-    "id",
-    "reference",
-    "source",
-    "title",
-    "provider",
-    "period",
-    "annual_value",
-    "reasons",
-)
-
-DUPLICATE_MEMBER_COLUMNS = DUPLICATE_COLUMNS[2:-1]
-
-
-def duplicate_report(report: DuplicateReport, fmt: str, *, explain_blocking: bool) -> None:
-    """Each set with its score and reasons, the totals, and optionally the blocking counts."""
-    rows = [
-        {
-            "set": found.id + (" (weak link)" if found.weak_link else ""),
-            "score": f"{found.score:.2f}",
-            "id": member.id,
-            "reference": member.reference,
-            "source": member.source,
-            "title": member.title,
-            "provider": member.provider,
-            "period": member.period,
-            "annual_value": member.annual_value,
-            "reasons": "; ".join(found.reasons),
-        }
-        for found in report.sets
-        for member in found.members
-    ]
-    if fmt == "table":
-        shown = 0  # rows hold each set's members in turn
-        for found in report.sets:
-            weak = "  WEAK LINK" if found.weak_link else ""
-            click.echo(
-                f"\n{found.id}  score {found.score:.2f}  "
-                f"{format_gbp(found.value_at_stake)} a year at stake{weak}"
-            )
-            click.echo("  " + "; ".join(found.reasons))
-            members = rows[shown : shown + len(found.members)]
-            shown += len(found.members)
-            to_table(members, DUPLICATE_MEMBER_COLUMNS, right_aligned=("annual_value",))
-    else:
-        emit(rows, DUPLICATE_COLUMNS, fmt, json_data=report.as_json())
-    err = fmt == "json"
-    if fmt == "table":
-        copies = sum(len(s.members) for s in report.sets)
-        at_stake = sum((s.value_at_stake for s in report.sets), Decimal("0.00"))
-        click.echo(
-            f"{len(report.sets)} sets ({copies} copies) among {report.contracts_considered} "
-            f"contracts at score ≥ {report.min_score:g}; {format_gbp(at_stake)} a year "
-            "would be counted twice"
-        )
-        if report.held_apart:
-            click.echo(
-                f"{report.held_apart} links held apart: each would have put two records of one "
-                "register in one set (confirm the pair if they are one contract)"
-            )
-    if explain_blocking:
-        click.echo("Candidate pairs by block rule:", err=err)
-        for rule, count in report.blocking.items():
-            click.echo(f"  {rule}: {count}", err=err)
-        click.echo(f"  compared (each pair once): {report.pairs_compared}", err=err)
-        for note in report.capped:
-            click.echo(f"  capped: {note}", err=err)
 
 
 def pair_explanation(explanation: PairExplanation, fmt: str) -> None:
@@ -400,15 +354,32 @@ def _left_out(data: dict[str, Any], explain: bool) -> None:
         )
 
 
-def proposal_list(data: list[dict[str, Any]], fmt: str) -> None:
-    emit(
-        [_proposal_row(d) for d in data],
-        _proposal_columns(fmt),
-        fmt,
-        json_data=data,
-        title=f"{len(data)} proposals",
-        right_aligned=("annual_value", "flags"),
-    )
+PROPOSAL_TABLE = (
+    Column("id", ID, rank=0),
+    Column("status", ID, rank=4),
+    Column("rule", ID, rank=5),
+    Column("title", TEXT, rank=1, least=18),
+    Column("lead_commissioner", TEXT, rank=2, least=12, header="lead"),
+    Column("contracts", NUMBER, rank=1),
+    Column("annual_value", MONEY, rank=1),
+    Column("earliest_start", DATE, rank=3, header="start"),
+    Column("flags", NUMBER, rank=6),
+)
+
+
+def proposal_list(
+    data: list[dict[str, Any]],
+    fmt: str,
+    *,
+    chosen: list[str] | None = None,
+    wide: bool = False,
+) -> None:
+    """`contracts proposals list`: a table that fits the terminal, or the JSON shape."""
+    if fmt == "table":
+        rows = [_proposal_row(d) for d in data]
+        print_rows(rows, PROPOSAL_TABLE, title=f"{len(data)} proposals", chosen=chosen, wide=wide)
+        return
+    emit([_proposal_row(d) for d in data], PROPOSAL_COLUMNS, fmt, json_data=data)
 
 
 def proposal_card(data: dict[str, Any], fmt: str) -> None:
