@@ -85,11 +85,28 @@ def store(ctx: click.Context) -> Store:
     return ctx.find_object(Store)  # type: ignore[return-value]
 
 
-def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    """A click callback: an ISO date, or a one-sentence error naming the value."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2016-04-01") from None
+class DateType(click.ParamType):
+    """A date option read as `import` reads a date cell: 01/04/2016, 1 April 2016, 2016-04-01.
+
+    The importer's own parser, day first as in every English register, so
+    the dates people type match the dates they imported.
+    """
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        from importers.values import parse_date  # here: `contracts --help` need not load it
+
+        parsed = parse_date(str(value))
+        if isinstance(parsed, dt.date):
+            return parsed
+        # The parser speaks of a register's column; an option has no column.
+        why = parsed.message.split(" (")[0] if parsed is not None else f"'{value}' is not a date"
+        self.fail(f"{why}; write it like 01/04/2016, 1 April 2016 or 2016-04-01", param, ctx)
+
+
+DATE = DateType()

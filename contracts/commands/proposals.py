@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from contracts.commands.context import FORMAT_OPTION, parse_date, store
+from contracts.commands.context import DATE, FORMAT_OPTION, store
 from contracts.commands.render import PROPOSAL_TABLE, proposal_card, proposal_list, proposal_run
 from contracts.commands.sorting import Order, money, sort_items, sort_option
 from contracts.commands.tables import parse_columns, table_options
@@ -40,7 +40,7 @@ F = TypeVar("F", bound=Any)
 @click.option(
     "--on",
     "on",
-    callback=parse_date,
+    type=DATE,
     help="Only contracts in force on this date (default today), e.g. 2016-04-01.",
 )
 @click.option(
@@ -216,7 +216,7 @@ def proposals_decide(
 @click.option(
     "--on",
     "on",
-    callback=parse_date,
+    type=DATE,
     help="The date the stored proposals were made for (the default); another date is refused.",
 )
 @click.option(
@@ -230,7 +230,7 @@ def proposals_decide(
 @click.option(
     "--go-live",
     "go_live",
-    callback=parse_date,
+    type=DATE,
     help="One go-live date for every new contract (default: the day after its last member ends).",
 )
 @FORMAT_OPTION

@@ -20,7 +20,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from contracts.commands.tables import DATE, ID, MONEY, NUMBER, TEXT, Column, print_rows
+from contracts.commands.tables import (
+    DATE,
+    ID,
+    MONEY,
+    NUMBER,
+    TEXT,
+    Column,
+    print_rows,
+    show_date,
+)
 from contracts.duplicates.pair import PairExplanation
 from contracts.store.money import format_gbp
 from contracts.store.summary import Consolidation, RegisterSummary
@@ -202,49 +211,79 @@ def contract_card(data: dict[str, Any], fmt: str) -> None:
     emit(rows, FIELD_COLUMNS, fmt, title=f"Contract {data['id']}")
 
 
-def register_summary(summary: RegisterSummary, fmt: str) -> None:
-    """The summary: by commissioner, by provider, the totals, then before → after."""
+SUMMARY_COLUMNS = ("name", "code", "contracts", "annual_value", "unknown_values")
+SUMMARY_TABLE = (
+    Column("name", TEXT, rank=0, least=20),
+    Column("code", ID, rank=3),
+    Column("contracts", NUMBER, rank=0),
+    Column("annual_value", MONEY, rank=0),
+    Column("unknown_values", NUMBER, rank=2, header="unknown values"),
+)
+SUMMARY_BY = ("commissioner", "provider", "status")
+
+
+def summary_headline(summary: RegisterSummary) -> str:
+    """The summary in one sentence, saying which contracts it counts."""
+    total = summary.total
+    counted = (
+        f"{total.contracts} contracts in force on {show_date(summary.on)}"
+        if summary.on
+        else f"{total.contracts} contracts in the register (every date, ended ones too; "
+        "--on DATE counts those in force)"
+    )
+    unknown = f" ({total.unknown_values} with no known value)" if total.unknown_values else ""
+    return f"{counted}, annual value {format_gbp(total.annual_value)}{unknown}"
+
+
+def register_summary(summary: RegisterSummary, fmt: str, by: str | None = None) -> None:
+    """The summary: one table for scripts (``by``, default commissioner) with the headline
+    in JSON; for people the tables by commissioner and provider (or ``by``), the totals,
+    then before → after."""
     data = summary.as_dict()
-    if fmt == "json":
-        to_json(data)
+    if fmt != "table":
+        key = f"by_{by or 'commissioner'}"
+        if fmt == "json":
+            keep = ("on", "contracts", "annual_value", "unknown_values", "duplicate_sets")
+            to_json(
+                {
+                    "headline": summary_headline(summary),
+                    **{k: data[k] for k in keep},
+                    "duplicates_counted_once": data["duplicates_counted_once"],
+                    "by": by or "commissioner",
+                    key: data[key],
+                    "consolidation": data["consolidation"],
+                }
+            )
+        else:
+            to_csv(data[key], SUMMARY_COLUMNS, None)
         return
-    columns = ("name", "code", "contracts", "annual_value", "unknown_values")
-    money = ("contracts", "annual_value", "unknown_values")
-    emit(data["by_commissioner"], columns, fmt, title="By commissioner", right_aligned=money)
-    emit(data["by_provider"], columns, fmt, title="By provider", right_aligned=money)
-    if fmt == "table":
+    for name in (by,) if by else SUMMARY_BY[:2]:
+        print_rows(data[f"by_{name}"], SUMMARY_TABLE, title=f"By {name}")
+    click.echo(summary_headline(summary))
+    if summary.duplicate_sets:
         click.echo(
-            f"{summary.total.contracts} contracts in the register, annual value "
-            f"{format_gbp(summary.total.annual_value)}"
-            + (
-                f" ({summary.total.unknown_values} with no known value)"
-                if summary.total.unknown_values
-                else ""
-            )
+            f"{summary.duplicate_sets} contracts recorded more than once are counted once "
+            f"({summary.duplicates_counted_once} extra copies left out; "
+            "see `contracts duplicates`)"
         )
-        if summary.duplicate_sets:
-            click.echo(
-                f"{summary.duplicate_sets} contracts recorded more than once are counted once "
-                f"({summary.duplicates_counted_once} extra copies left out; "
-                "see `contracts duplicates`)"
-            )
-    _consolidation(summary.consolidation, fmt)
+    _consolidation(summary.consolidation, fmt, by)
 
 
-def _consolidation(consolidation: Consolidation | None, fmt: str) -> None:
+def _consolidation(consolidation: Consolidation | None, fmt: str, by: str | None) -> None:
     """The summary's before → after part: what the proposals would leave."""
     if consolidation is None or not consolidation.proposals:
         return
     data = consolidation.as_dict()
-    columns = ("name", "code", "before", "after")
+    columns = (
+        Column("name", TEXT, rank=0, least=20),
+        Column("code", ID, rank=3),
+        Column("before", NUMBER, rank=0),
+        Column("after", NUMBER, rank=0),
+    )
     for key, title in (("by_commissioner", "commissioner"), ("by_provider", "provider")):
-        emit(
-            data[key],
-            columns,
-            fmt,
-            title=f"Contracts before → after the plan, by {title}",
-            right_aligned=("before", "after"),
-        )
+        if by and by != title:
+            continue
+        print_rows(data[key], columns, title=f"Contracts before → after the plan, by {title}")
     if fmt == "table":
         unknown = consolidation.unknown_values_covered
         click.echo(

@@ -28,9 +28,14 @@ def list_contracts(
     provider: str | None = None,
     service_category: str | None = None,
     active_on: dt.date | None = None,
+    ending_before: dt.date | None = None,
     include_removed: bool = False,
 ) -> list[Contract]:
-    """Contracts in the register, filtered; organisations by any name or code."""
+    """Contracts in the register, filtered; organisations by any name or code.
+
+    ``ending_before`` keeps contracts whose known end date is before that day (the
+    co-termination view); a contract with no end date is not known to end.
+    """
     statement = _with_parties(select(Contract)).order_by(Contract.source, Contract.source_row)
     if not include_removed:
         statement = statement.where(Contract.in_register.is_(True))
@@ -41,6 +46,8 @@ def list_contracts(
         statement = statement.where(Contract.provider_id == find_organisation(session, provider).id)
     if service_category:
         statement = statement.where(Contract.service_category.ilike(service_category))
+    if ending_before:
+        statement = statement.where(Contract.end_date < ending_before)
     contracts = list(session.scalars(statement))
     if active_on:
         contracts = [c for c in contracts if c.is_active_on(active_on)]

@@ -62,3 +62,28 @@ def test_duplicates_filter_and_sort(run: Run) -> None:
     assert by_score == sorted(by_score, reverse=True)
     table = run(100, "duplicates", "--provider", "RDD").output
     assert "in all; these match the filters" in table
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_ending_before_is_the_co_termination_view(run: Run, width: int) -> None:
+    args = ("list", "--active-on", "01/04/2016", "--ending-before", "1 April 2017")
+    ending = json.loads(run(width, *args, "--format", "json").output)
+    in_force = json.loads(
+        run(width, "list", "--active-on", "2016-04-01", "--format", "json").output
+    )
+    ends = [c["end_date"] for c in ending]
+    assert ends == sorted(ends)  # soonest first
+    assert ending and all("2016-04-01" <= end < "2017-04-01" for end in ends)
+    assert len(ending) == sum(
+        c["end_date"] is not None and c["end_date"] < "2017-04-01" for c in in_force
+    )
+    table = run(width, *args).output
+    assert f"{len(ending)} contracts" in table and "30/06/2016" in table
+
+
+def test_list_sort_by_value(run: Run) -> None:
+    values = [c["annual_value"] for c in _json(run, "list", "--sort", "value")]
+    known = [float(v) for v in values if v is not None]
+    assert known == sorted(known, reverse=True) and values[len(known) :] == [None] * (
+        len(values) - len(known)
+    )
