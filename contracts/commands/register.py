@@ -6,11 +6,11 @@ import datetime as dt
 
 import click
 
+from contracts.commands.card import contract_card
 from contracts.commands.context import DATE, FORMAT_OPTION, store
 from contracts.commands.render import (
     CONTRACT_TABLE,
     SUMMARY_BY,
-    contract_card,
     contract_list,
     register_summary,
 )

@@ -202,15 +202,6 @@ def contract_list(
         emit(data, CONTRACT_COLUMNS, fmt)
 
 
-def contract_card(data: dict[str, Any], fmt: str) -> None:
-    if fmt == "json":
-        to_json(data)
-        return
-    rows = field_rows((k, v) for k, v in data.items() if k not in ("history",))
-    rows += [{"field": "changed", "value": h} for h in data["history"]]
-    emit(rows, FIELD_COLUMNS, fmt, title=f"Contract {data['id']}")
-
-
 SUMMARY_COLUMNS = ("name", "code", "contracts", "annual_value", "unknown_values")
 SUMMARY_TABLE = (
     Column("name", TEXT, rank=0, least=20),
