@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy import Engine
+import click.core
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from contracts.commands.render import FORMATS, RAW_CSV
@@ -78,6 +80,28 @@ class Store:
         """One transaction: committed if the block succeeds, rolled back if not."""
         with db.session_factory(self.engine).begin() as session:
             yield session
+
+
+DEMO_DATABASE = "demo-output/contracts.db"  # where `contracts demo` puts its database
+
+
+def hint_if_empty_default(ctx: click.Context, session: Session) -> None:
+    """On stderr: the default database was used (no --database, no environment variable)
+    and holds no contracts, so the user most likely meant another one."""
+    root = ctx.find_root()
+    if root.get_parameter_source("database") != click.core.ParameterSource.DEFAULT:
+        return
+    from contracts.store.models import Contract
+
+    if session.scalar(select(func.count()).select_from(Contract)):
+        return
+    there = " (there is one here)" if Path(DEMO_DATABASE).is_file() else ""
+    click.echo(
+        f"The default database {db.DEFAULT_URL} (contracts.db in this folder) holds no "
+        f"contracts. Name yours with --database URL or {db.ENV_VAR}; `contracts demo` puts "
+        f"its database in {DEMO_DATABASE}{there}: --database sqlite:///{DEMO_DATABASE}",
+        err=True,
+    )
 
 
 def store(ctx: click.Context) -> Store:

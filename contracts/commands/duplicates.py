@@ -8,7 +8,7 @@ import sys
 import click
 from sqlalchemy.orm import Session
 
-from contracts.commands.context import FORMAT_OPTION, store
+from contracts.commands.context import FORMAT_OPTION, hint_if_empty_default, store
 from contracts.commands.duplicate_report import DUPLICATE_ORDERS, MEMBER_TABLE, duplicate_report
 from contracts.commands.render import emit, pair_explanation
 from contracts.commands.sorting import sort_items, sort_option
@@ -99,6 +99,7 @@ def duplicates_group(
             # The default sets: keep them, so summary, propose and export need not look again.
             stored_run.remember(session, report)
         shown = _only(session, report, commissioner, provider)
+        hint_if_empty_default(ctx, session)
     shown.sets = sort_items(shown.sets, DUPLICATE_ORDERS, sort)
     duplicate_report(
         shown,

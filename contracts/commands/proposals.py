@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from contracts.commands.context import DATE, FORMAT_OPTION, store
+from contracts.commands.context import DATE, FORMAT_OPTION, hint_if_empty_default, store
 from contracts.commands.render import PROPOSAL_TABLE, proposal_card, proposal_list, proposal_run
 from contracts.commands.sorting import Order, money, sort_items, sort_option
 from contracts.commands.tables import parse_columns, table_options
@@ -176,6 +176,7 @@ def proposals_list(
             session, status=status, rule=rule, commissioner=commissioner, provider=provider
         )
         data = [shapes.proposal_json(p) for p in found]
+        hint_if_empty_default(ctx, session)
     proposal_list(sort_items(data, PROPOSAL_ORDERS, sort), fmt, chosen=chosen, wide=wide)
 
 
@@ -250,4 +251,5 @@ def plan_command(
     """
     with store(ctx).unit_of_work() as session:
         plan = make_plan(session, on=on, objective=objective, go_live=go_live)
+        hint_if_empty_default(ctx, session)
     plan_report(plan, fmt)

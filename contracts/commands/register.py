@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from contracts.commands.card import contract_card
-from contracts.commands.context import DATE, FORMAT_OPTION, store
+from contracts.commands.context import DATE, FORMAT_OPTION, hint_if_empty_default, store
 from contracts.commands.render import (
     CONTRACT_TABLE,
     SUMMARY_BY,
@@ -78,6 +78,7 @@ def list_command(
             ending_before=ending_before,
         )
         data = [register.contract_json(c) for c in found]
+        hint_if_empty_default(ctx, session)
     sort = sort or ("end" if ending_before else "register")
     if sort != "register":
         data = sort_items(data, CONTRACT_ORDERS, sort)
@@ -123,4 +124,5 @@ def summary_command(ctx: click.Context, on: dt.date | None, by: str | None, fmt:
     """
     with store(ctx).unit_of_work() as session:
         summary = summarise_register(session, on=on)
+        hint_if_empty_default(ctx, session)
     register_summary(summary, fmt, by)

@@ -233,7 +233,7 @@ def print_rows(
     fitted = layout(columns, rows, chosen=chosen, wide=wide)
     fitted.print(rows, title=title)
     hint = fitted.hint()
-    if hint:
+    if hint and rows:
         click.echo(hint)
 
 
