@@ -325,12 +325,6 @@ PROPOSAL_COLUMNS = (
     "earliest_start",
     "flags",
 )
-# A terminal is narrow: the table keeps what a person scans first.
-PROPOSAL_TABLE_COLUMNS = ("id", "status", "title", "contracts", "annual_value", "flags")
-
-
-def _proposal_columns(fmt: str) -> tuple[str, ...]:
-    return PROPOSAL_TABLE_COLUMNS if fmt == "table" else PROPOSAL_COLUMNS
 
 
 def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
@@ -346,14 +340,12 @@ def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
 def proposal_run(data: dict[str, Any], fmt: str, *, dry_run: bool, explain: bool = False) -> None:
     """What `contracts propose` found, and what it kept and replaced."""
     rows = [_proposal_row(p) for p in data["proposals"]]
-    emit(
-        rows,
-        _proposal_columns(fmt),
-        fmt,
-        json_data=data,
-        title=f"{len(rows)} proposals as at {data['as_at']} ({data['footprint']})",
-        right_aligned=("annual_value", "flags"),
-    )
+    title = f"{len(rows)} proposals as at {show_date(data['as_at'])} ({data['footprint']})"
+    if fmt == "table":
+        largest = sorted(rows, key=lambda r: -Decimal(r["annual_value"] or 0))
+        print_rows(largest, PROPOSAL_TABLE, title=title)
+    else:
+        emit(rows, PROPOSAL_COLUMNS, fmt, json_data=data)
     if fmt == "table":
         click.echo(
             f"{data['contracts_before']} contracts → {data['contracts_after']} if every "
@@ -376,10 +368,9 @@ def _left_out(data: dict[str, Any], explain: bool) -> None:
     hint = "" if explain else " (--explain lists each)"
     click.echo(f"{total} contracts in the register no rule could consider: {why}{hint}")
     if explain:
-        emit(
+        print_rows(
             data["left_out_contracts"],
-            ("id", "uid", "reason"),
-            "table",
+            (Column("id", ID, rank=0), Column("uid", ID, rank=0), Column("reason", TEXT, rank=0)),
             title="Contracts no rule could consider",
         )
 
