@@ -234,8 +234,11 @@ def _fresh_database(path: Path) -> str:
 
 
 def _count_contracts(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
+    return (
+        session.scalar(
+            select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
+        )
+        or 0
     )
 
 

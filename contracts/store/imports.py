@@ -369,13 +369,15 @@ class RegisterWriter:
         # A plain executemany then one SELECT of the new ids: RETURNING with
         # parameter order is several times slower on SQLite for big chunks.
         self.session.execute(insert(Contract), rows)
-        ids = dict(
+        ids: dict[str, int] = dict(
             self.session.execute(
                 select(Contract.source_key, Contract.id).where(
                     Contract.source == self.source,
                     Contract.source_key.in_([r.source_key for r in records]),
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         parties = []
         for record in records:

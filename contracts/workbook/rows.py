@@ -228,10 +228,12 @@ def _members(session: Session, ids: list[str]) -> dict[str, list[MemberRow]]:
     for proposal_id, contract_id, *columns in rows:
         members[proposal_id].append(
             MemberRow(
-                contract_id,
-                *columns,
-                lead=leads.get(contract_id),
-                associates=tuple(associates.get(contract_id, ())),
+                *(
+                    contract_id,
+                    *columns,
+                    leads.get(contract_id),
+                    tuple(associates.get(contract_id, ())),
+                )
             )
         )
     for listed in members.values():
