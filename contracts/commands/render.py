@@ -29,6 +29,7 @@ from contracts.commands.tables import (
     Column,
     print_rows,
     show_date,
+    show_money,
 )
 from contracts.duplicates.pair import PairExplanation
 from contracts.store.money import format_gbp
@@ -408,16 +409,23 @@ def proposal_card(data: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         to_json(data)
         return
+
+    def people(value: Any, shown: Any) -> Any:
+        """Money and dates as every table writes them; CSV keeps them plain."""
+        return shown(value) if fmt == "table" and value is not None else value
+
     fields = ("id", "rule", "title", "status", "needs_review", "provider", "lead_commissioner")
     rows = [{"field": k, "value": data[k]} for k in fields]
+    if fmt == "table":
+        rows[fields.index("needs_review")]["value"] = "yes" if data["needs_review"] else "no"
     rows += [
         {"field": "commissioners", "value": "; ".join(data["commissioners"])},
-        {"field": "annual_value", "value": data["annual_value"]},
+        {"field": "annual_value", "value": people(data["annual_value"], show_money)},
         {
             "field": "contracts",
             "value": f"{data['contracts_before']} → {data['contracts_after']}",
         },
-        {"field": "earliest_start", "value": data["earliest_start"]},
+        {"field": "earliest_start", "value": people(data["earliest_start"], show_date)},
     ]
     rows += [{"field": "reason", "value": r} for r in data["reasons"]]
     rows += [{"field": "flag", "value": f} for f in data["flags"]]
@@ -426,10 +434,15 @@ def proposal_card(data: dict[str, Any], fmt: str) -> None:
         for d in data["decisions"]
     ]
     emit(rows, FIELD_COLUMNS, fmt, title=f"Proposal {data['id']}")
-    emit(
-        data["contracts"],
-        ("id", "reference", "source", "title", "annual_value", "end_date"),
-        fmt,
-        title="Contracts it would replace",
-        right_aligned=("annual_value",),
+    members = (
+        Column("id", ID, rank=0),
+        Column("reference", ID, rank=0),
+        Column("source", TEXT, rank=4, least=16),
+        Column("title", TEXT, rank=1, least=18),
+        Column("annual_value", MONEY, rank=1),
+        Column("end_date", DATE, rank=2, header="end"),
     )
+    if fmt == "table":
+        print_rows(data["contracts"], members, title="Contracts it would replace")
+    else:
+        emit(data["contracts"], [c.key for c in members], fmt)

@@ -83,3 +83,15 @@ def test_duplicates_show_the_commissioner_and_whole_references(run: Run, width: 
         for copy in found["contracts"]:
             assert copy["reference"] in table
     assert "…" not in table
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_proposal_card_writes_money_and_dates_for_people(run: Run, width: int) -> None:
+    first = json.loads(run(width, "proposals", "list", "--format", "json").output)[0]
+    card = run(width, "proposals", "show", first["id"]).output
+    lines_fit(card, width)
+    assert f"£{float(first['annual_value']):,.2f}" in card
+    assert "False" not in card and "True" not in card
+    for member in first["contracts"]:
+        assert member["reference"] in card
+    assert DATE.search(card)
