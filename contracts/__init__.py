@@ -14,10 +14,10 @@ from contracts.errors import ContractsError
 from contracts.organisations.index import OrganisationIndex, find_organisation
 from contracts.proposals.decisions import list_proposals, set_decision
 from contracts.proposals.stored import propose
+from contracts.proposals.summary import summarise_register
 from contracts.sample.generate import write_sample
 from contracts.store.db import database_url, open_database, session_factory, upgrade
 from contracts.store.models import Contract, Organisation, Proposal
-from contracts.store.summary import summarise_register
 from contracts.workbook.export import export_workbook
 from contracts.workbook.review import review_workbook
 

@@ -26,7 +26,7 @@ from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity
 from contracts.organisations.index import OrganisationIndex
 from contracts.store.import_batch import ImportedFile, RegisterImport, Rejected, Tally
-from contracts.store.imports import ContractRecord, NewProvider
+from contracts.store.imports import ImportedRow, NewProvider
 from contracts.store.models import Organisation
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
@@ -263,7 +263,7 @@ def _sheet_rows(
     index: OrganisationIndex,
     default_commissioner: Organisation | None,
     mapping: dict[str, str],
-) -> Iterator[ContractRecord | Rejected]:
+) -> Iterator[ImportedRow | Rejected]:
     """One sheet's valid records and rejected rows' keys, as they stream; its findings
     and counts go into ``report``."""
     place = _place(register, table.sheet.name)

@@ -1,4 +1,4 @@
-"""One register row → a :class:`ContractRecord` and its findings.
+"""One register row → a :class:`ImportedRow` and its findings.
 
 Every problem is a finding that names the file and cell; a row with any
 error yields no record (it is rejected). Organisations resolve through the
@@ -16,7 +16,7 @@ from contracts.contract_forms import form_to_store
 from contracts.findings import Finding, Severity
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
-from contracts.store.imports import ContractRecord, NewProvider, row_key
+from contracts.store.imports import ImportedRow, NewProvider, row_key
 from contracts.store.models import Organisation
 from contracts.vocabulary import (
     canonical_category,
@@ -44,7 +44,7 @@ MULTI_YEAR_DAYS = 366
 
 @dataclass
 class RowResult:
-    record: ContractRecord | None
+    record: ImportedRow | None
     findings: list[Finding]
     source_key: str | None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -241,7 +241,7 @@ class RowValidator:
         if any(f.is_error for f in findings) or title is None or provider is None:
             return RowResult(None, findings, source_key, raw_values)
         assert source_key is not None
-        record = ContractRecord(
+        record = ImportedRow(
             source_key=source_key,
             title=title[:500],
             provider=provider,

@@ -16,8 +16,8 @@ from contracts.commands.render import (
 )
 from contracts.commands.sorting import Order, money, sort_items
 from contracts.commands.tables import parse_columns, table_options
+from contracts.proposals.summary import summarise_register
 from contracts.store import register
-from contracts.store.summary import summarise_register
 
 CONTRACT_ORDERS = {
     "value": Order(lambda c: money(c["annual_value"]), largest_first=True),

@@ -32,8 +32,8 @@ from contracts.commands.tables import (
     show_money,
 )
 from contracts.duplicates.pair import PairExplanation
+from contracts.proposals.summary import Consolidation, RegisterSummary
 from contracts.store.money import format_gbp
-from contracts.store.summary import Consolidation, RegisterSummary
 
 FORMATS = ("table", "csv", "json")
 

@@ -1,7 +1,7 @@
 """One import of one file into the store: its batch, its rows and its audit entry.
 
 The importer reads, maps and validates; it hands over the file's facts
-(:class:`ImportedFile`), a stream of valid :class:`ContractRecord` s and the
+(:class:`ImportedFile`), a stream of valid :class:`ImportedRow` s and the
 keys of rows it rejected (:class:`Rejected`), and at the end what it read
 (:class:`Tally`). This module is the one place that writes: the batch, the
 rows (through :class:`RegisterWriter`), the batch's counts and the audit
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from contracts.organisations.index import OrganisationIndex
 from contracts.store import audit
 from contracts.store.imports import (
-    ContractRecord,
+    ImportedRow,
     RegisterWriter,
     WriteResult,
     lock_source,
@@ -124,7 +124,7 @@ class RegisterImport:
         else:
             savepoint.rollback()
 
-    def write(self, rows: Iterable[ContractRecord | Rejected]) -> None:
+    def write(self, rows: Iterable[ImportedRow | Rejected]) -> None:
         """Store valid records in bulk chunks as they stream; remember rejected keys."""
         writer = self._open_writer()
         for row in rows:

@@ -1,6 +1,6 @@
 """Writing validated register rows into the store: create, update with history, mark missing.
 
-The importer hands over :class:`ContractRecord` s; :class:`RegisterWriter`
+The importer hands over :class:`ImportedRow` s; :class:`RegisterWriter`
 compares each with what the same source held before (by ``source_key``),
 inserts new contracts and updates changed ones in bulk — one statement per
 chunk, never a flush per row — keeps the old values in ``ContractHistory``,
@@ -70,7 +70,7 @@ class NewProvider:
 
 
 @dataclass
-class ContractRecord:
+class ImportedRow:
     """One valid register row, ready to store (organisations already resolved)."""
 
     source_key: str
@@ -173,7 +173,7 @@ class RegisterWriter:
         self.batch = batch
         self.index = index
         self.result = WriteResult()
-        self._pending: list[ContractRecord] = []
+        self._pending: list[ImportedRow] = []
         self._seen: set[str] = set()
         self._new_providers: dict[str, Organisation] = {}
         self._existing = self._load_existing(sheets_in_scope)
@@ -209,7 +209,7 @@ class RegisterWriter:
         """A row that is in the file but rejected: not missing, and left as it was."""
         self._seen.add(source_key)
 
-    def add(self, record: ContractRecord) -> None:
+    def add(self, record: ImportedRow) -> None:
         self._seen.add(record.source_key)
         self._pending.append(record)
         if len(self._pending) >= CHUNK_SIZE:
@@ -221,8 +221,8 @@ class RegisterWriter:
         if not pending:
             return
         self._create_providers(pending)
-        inserts: list[ContractRecord] = []
-        updates: list[tuple[ContractRecord, dict[str, Any]]] = []
+        inserts: list[ImportedRow] = []
+        updates: list[tuple[ImportedRow, dict[str, Any]]] = []
         moves: list[dict[str, Any]] = []
         for record in pending:
             before = self._existing.get(record.source_key)
@@ -251,13 +251,13 @@ class RegisterWriter:
         if moves:
             self.session.execute(update(Contract), moves)
 
-    def _provider_id(self, record: ContractRecord) -> int:
+    def _provider_id(self, record: ImportedRow) -> int:
         provider = record.provider
         if isinstance(provider, NewProvider):
             provider = self._new_providers[normalise_name(provider.name)]
         return provider.id
 
-    def _create_providers(self, records: Iterable[ContractRecord]) -> None:
+    def _create_providers(self, records: Iterable[ImportedRow]) -> None:
         pending: dict[str, NewProvider] = {}
         for record in records:
             if isinstance(record.provider, NewProvider):
@@ -294,7 +294,7 @@ class RegisterWriter:
                 self.index.add(organisation)
             self.result.new_organisations.extend(created)
 
-    def _values(self, record: ContractRecord) -> dict[str, Any]:
+    def _values(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "reference": record.reference,
             "title": record.title,
@@ -320,7 +320,7 @@ class RegisterWriter:
         return organisation.name if organisation else str(organisation_id)
 
     def _changes(
-        self, before: dict[str, Any], record: ContractRecord, values: dict[str, Any]
+        self, before: dict[str, Any], record: ImportedRow, values: dict[str, Any]
     ) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         for name, new in values.items():
@@ -345,7 +345,7 @@ class RegisterWriter:
             changes["in_register"] = [False, True]
         return changes
 
-    def _provenance(self, record: ContractRecord) -> dict[str, Any]:
+    def _provenance(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "source_file": self.file_name,
             "source_sheet": record.sheet,
@@ -354,7 +354,7 @@ class RegisterWriter:
             "in_register": True,
         }
 
-    def _insert(self, records: list[ContractRecord]) -> None:
+    def _insert(self, records: list[ImportedRow]) -> None:
         if not records:
             return
         rows = [
@@ -389,7 +389,7 @@ class RegisterWriter:
         self.result.created += len(records)
 
     @staticmethod
-    def _party_rows(contract_id: int, record: ContractRecord) -> list[dict[str, Any]]:
+    def _party_rows(contract_id: int, record: ImportedRow) -> list[dict[str, Any]]:
         rows = []
         if record.commissioner_id is not None:
             rows.append(
@@ -409,7 +409,7 @@ class RegisterWriter:
             )
         return rows
 
-    def _update(self, updates: list[tuple[ContractRecord, dict[str, Any]]]) -> None:
+    def _update(self, updates: list[tuple[ImportedRow, dict[str, Any]]]) -> None:
         if not updates:
             return
         rows, history, parties, party_changed = [], [], [], []

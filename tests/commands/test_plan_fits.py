@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from contracts.commands.timeline import TERM
+from contracts.proposals.timeline import TERM
 from tests.commands.conftest import WIDTHS, Run
 
 
