@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from importers.explain import (
     no_header_refusal,
     payments_refusal,
 )
+from importers.ledger import KeyLedger
 from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
@@ -124,8 +125,8 @@ def _resolve_option(index: OrganisationIndex, text: str | None) -> Organisation 
 class _FileState:
     """What one file's sheets share: identities seen, new providers, rejects, progress."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.seen_keys: dict[str, str] = {}
+    def __init__(self, progress: Progress | None, ledger: KeyLedger) -> None:
+        self.ledger = ledger  # every row's key and where it was first seen, on disk
         self.new_providers: dict[str, NewProvider] = {}
         self.rejected_rows: list[RejectedRow] = []
         self.progress = progress
@@ -160,8 +161,9 @@ def _run(
     skipped: list[Table] = []
     payments: list[Table] = []
     heads: list[tuple[str, tuple[Row, ...]]] = []  # sheets with no header row found
-    with _progress_for(register, show_progress) as progress:
-        state = _FileState(progress)
+    ledger = KeyLedger()
+    with _progress_for(register, show_progress) as progress, closing(ledger):
+        state = _FileState(progress, ledger)
         for sheet_rows in register.sheets():
             if sheet and register.kind == "xlsx" and sheet_rows.name != sheet:
                 continue
@@ -308,11 +310,13 @@ def _sheet_rows(
         index=index,
         default_commissioner=default_commissioner,
         date_orders=orders,
-        seen_keys=state.seen_keys,
+        seen_keys=state.ledger,
         new_providers=state.new_providers,
     )
     if "reference" in columns.fields and "provider" in columns.fields:
-        validator.shared_references = shared_references(table, validator, place, report)
+        validator.shared_references = shared_references(
+            table, validator, place, report, state.ledger
+        )
     task = None
     if state.progress is not None:
         task = state.progress.add_task(
@@ -323,7 +327,8 @@ def _sheet_rows(
     totals_row: tuple[int, tuple[Any, ...]] | None = None
     ignored_below_total = 0
     rejected_before = report.rejected  # the totals check is about this sheet's rows alone
-    data_rows: set[int] = set()
+    hidden_rows = set(table.sheet.hidden_rows)
+    hidden: list[int] = []  # hidden rows that hold data
     rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
     for number, values in rows:
         if task is not None and number % 500 == 0:
@@ -336,7 +341,8 @@ def _sheet_rows(
         if is_totals_row(values):
             totals_row = (number, values)
             continue
-        data_rows.add(number)
+        if number in hidden_rows:
+            hidden.append(number)
         sheet_report.rows_read += 1
         if not_a_contract is not None:
             reason = not_a_contract(values)
@@ -368,7 +374,6 @@ def _sheet_rows(
         if not report.skip_invalid:
             state.stop_writing = True  # the file will be refused; stop spending effort
     report.rows_read += sheet_report.rows_read
-    hidden = [n for n in table.sheet.hidden_rows if n in data_rows]
     if hidden:
         shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
         report.findings.append(

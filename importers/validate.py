@@ -25,6 +25,7 @@ from contracts.vocabulary import (
     unknown_word,
 )
 from importers.columns import ColumnMap
+from importers.ledger import KeyLedger
 from importers.parties import Parties
 from importers.place import Place
 from importers.values import (
@@ -61,7 +62,7 @@ class RowValidator:
         index: OrganisationIndex,
         default_commissioner: Organisation | None,
         date_orders: dict[str, str],
-        seen_keys: dict[str, str],
+        seen_keys: KeyLedger,
         new_providers: dict[str, NewProvider],
         shared_references: set[str] | None = None,
     ) -> None:
@@ -215,7 +216,7 @@ class RowValidator:
             provider_text = text["provider"] or text["provider_code"] or ""
             source_key = row_key(title, provider_text, commissioner_name, dates["start_date"])
         if source_key is not None:
-            first = self.seen_keys.get(source_key)
+            first = self.seen_keys.first_seen(source_key, place.row(number))
             if first is not None:
                 if reference:
                     same = " for the same supplier" if reference in self.shared_references else ""
@@ -231,8 +232,6 @@ class RowValidator:
                         f"this row repeats {first} (same title, provider, commissioner and "
                         "start); remove one or give them references",
                     )
-            else:
-                self.seen_keys[source_key] = place.row(number)
 
         raw_values = {
             name: values[column] if column < len(values) else None

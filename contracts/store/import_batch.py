@@ -16,17 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.organisations.index import OrganisationIndex
-from contracts.store import audit
-from contracts.store.imports import (
-    ImportedRow,
-    RegisterWriter,
-    WriteResult,
-    lock_source,
-    previous_import,
-)
+from contracts.store import audit, locks
+from contracts.store.imports import ImportedRow, RegisterWriter, WriteResult
 from contracts.store.models import ImportBatch
 
 
@@ -64,6 +59,24 @@ class ImportResult:
     rows: WriteResult
     counts: dict[str, int]
     written: bool = False
+
+
+def previous_import(session: Session, source: str) -> ImportBatch | None:
+    """The newest recorded import of ``source``, if any."""
+    return session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.source == source, ImportBatch.outcome == "imported")
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+
+
+def lock_source(session: Session, source: str) -> None:
+    """On PostgreSQL, make a second import of the same source wait for the first.
+
+    SQLite needs nothing: its transactions take the write lock at BEGIN.
+    """
+    locks.hold(session, source)  # the same key as before: sha1 of the source name
 
 
 class RegisterImport:
