@@ -145,15 +145,24 @@ def import_command(
 
 @click.command("template")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
 @click.pass_context
-def template_command(ctx: click.Context, out: Path) -> None:
+def template_command(ctx: click.Context, out: Path, force: bool) -> None:
     """Write an empty register with the canonical headers, drop-downs and notes.
 
     For teams starting a new register: commissioner, service category and
     contract form have drop-down lists; a Notes sheet explains each column.
 
+    An existing file is never replaced without --force: it may be a register
+    someone has already filled in.
+
     Example: contracts template new-register.xlsx
     """
+    if out.is_file() and not force:
+        raise click.ClickException(
+            f"{out} already exists; nothing written (add --force to replace it, or give "
+            "another file name)"
+        )
     with store(ctx).unit_of_work() as session:
         write_template(session, out)
     click.echo(f"wrote {out}")

@@ -6,6 +6,7 @@ so it reads the duplicates and the plan: it sits here, above both, not in the st
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,8 @@ class RegisterSummary:
     total: Line = field(default_factory=lambda: Line("All contracts", None))
     by_commissioner: dict[str, Line] = field(default_factory=dict)
     by_provider: dict[str, Line] = field(default_factory=dict)
+    by_status: dict[str, Line] = field(default_factory=dict)
+    on: dt.date | None = None  # only contracts in force on this day; None: the whole register
     # Contracts recorded more than once (duplicate sets) are counted once, as
     # their representative copy; the other copies are left out of every figure.
     duplicate_sets: int = 0
@@ -65,19 +68,25 @@ class RegisterSummary:
             "duplicates_counted_once": self.duplicates_counted_once,
             "by_commissioner": [line.as_dict() for line in self.by_commissioner.values()],
             "by_provider": [line.as_dict() for line in self.by_provider.values()],
+            "by_status": [line.as_dict() for line in self.by_status.values()],
+            "on": self.on.isoformat() if self.on else None,
         }
 
 
-def summarise_register(session: Session) -> RegisterSummary:
+def summarise_register(session: Session, *, on: dt.date | None = None) -> RegisterSummary:
     """Counts and annual value (unknown values counted, never taken as £0),
-    each duplicate set counted once."""
-    summary = RegisterSummary()
+    each duplicate set counted once; with ``on``, only the contracts in force that day."""
+    summary = RegisterSummary(on=on)
     by_commissioner: dict[str, Line] = {}
     by_provider: dict[str, Line] = {}
+    by_status: dict[str, Line] = {}
     representatives = duplicate_representatives(session)
-    summary.duplicate_sets = len(set(representatives.values()))
     counted: list[Contract] = []
-    for contract in list_contracts(session):
+    contracts = list_contracts(session, active_on=on)
+    summary.duplicate_sets = len(
+        {representatives[c.id] for c in contracts if c.id in representatives}
+    )
+    for contract in contracts:
         if representatives.get(contract.id, contract.id) != contract.id:
             summary.duplicates_counted_once += 1
             continue
@@ -93,11 +102,14 @@ def summarise_register(session: Session) -> RegisterSummary:
         by_provider.setdefault(key, Line(key, provider.code if provider else None)).add(
             contract.annual_value
         )
+        key = contract.status or "(no status)"
+        by_status.setdefault(key, Line(key, None)).add(contract.annual_value)
     summary.by_commissioner = dict(sorted(by_commissioner.items()))
     summary.by_provider = {
         line.name: line
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
+    summary.by_status = dict(sorted(by_status.items()))
     summary.consolidation = summarise_consolidation(session, counted)
     return summary
 
