@@ -53,8 +53,9 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
             return value.isoformat()
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
-    json.dump(data, out or sys.stdout, indent=2, default=default, ensure_ascii=False)
-    (out or sys.stdout).write("\n")
+    # One write: json.dump writes each token separately, seconds at 25,000 proposals.
+    text = json.dumps(data, indent=2, default=default, ensure_ascii=False)
+    (out or sys.stdout).write(text + "\n")
 
 
 def csv_cell(value: Any, *, raw: bool = False) -> Any:
