@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from contracts.commands.render import FORMATS, RAW_CSV
-from contracts.store import db
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the first command that opens the store
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +66,8 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from contracts.store import db
+
             self._engine = db.open_database(self.url)
         return self._engine
 
@@ -76,6 +79,8 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back if not."""
+        from contracts.store import db
+
         with db.session_factory(self.engine).begin() as session:
             yield session
 

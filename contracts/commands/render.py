@@ -14,16 +14,16 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from contracts.duplicates.finder import DuplicateReport
-from contracts.duplicates.pair import PairExplanation
-from contracts.store.money import format_gbp
-from contracts.store.summary import Consolidation, RegisterSummary
+if TYPE_CHECKING:  # rich and the library are imported when a command renders
+    from rich.console import Console
+
+    from contracts.duplicates.finder import DuplicateReport
+    from contracts.duplicates.pair import PairExplanation
+    from contracts.store.summary import Consolidation, RegisterSummary
 
 FORMATS = ("table", "csv", "json")
 
@@ -31,6 +31,13 @@ FORMATS = ("table", "csv", "json")
 # these as a formula, so text from a register is written with a leading ' instead.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RAW_CSV = "contracts.raw_csv"  # key in click's shared ctx.meta, set by --raw
+
+
+def format_gbp(value: Decimal | None) -> str:
+    """Money for people (imported here on first use: the store's module loads SQLAlchemy)."""
+    from contracts.store.money import format_gbp as money_text
+
+    return money_text(value)
 
 
 def _plain(value: Any) -> Any:
@@ -102,6 +109,9 @@ def to_table(
     console: Console | None = None,
     right_aligned: Sequence[str] = (),
 ) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, justify="right" if column in right_aligned else "left")
