@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.proposals.plan import make_plan
-from contracts.store.models import Contract, Proposal
-from contracts.store.register import list_contracts
+from contracts.store.models import Contract, ContractParty, Organisation, PartyRole, Proposal
 
 
 @dataclass
@@ -64,6 +63,47 @@ class RegisterSummary:
         }
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A contract the summary counts (a duplicate set's representative), as columns."""
+
+    annual_value: Decimal | None
+    lead_id: int | None
+    provider_id: int | None
+
+
+_CHUNK = 5_000
+
+
+def _counted_contracts(session: Session, representatives: dict[int, int]) -> dict[int, Counted]:
+    """The register's contracts, each duplicate set once, streamed as columns: at
+    100,000 contracts ORM objects with their parties cost most of a gigabyte."""
+    connection = session.connection().execution_options(yield_per=_CHUNK)
+    leads: dict[int, int] = {}
+    for contract_id, org_id in connection.execute(
+        select(ContractParty.contract_id, ContractParty.organisation_id)
+        .where(ContractParty.role == PartyRole.LEAD)
+        .order_by(ContractParty.id)
+    ):
+        leads.setdefault(contract_id, org_id)
+    counted: dict[int, Counted] = {}
+    for contract_id, value, provider_id in connection.execute(
+        select(Contract.id, Contract.annual_value, Contract.provider_id)
+        .where(Contract.in_register.is_(True))
+        .order_by(Contract.source, Contract.source_row)  # as `list` orders them
+    ):
+        if representatives.get(contract_id, contract_id) == contract_id:
+            counted[contract_id] = Counted(value, leads.get(contract_id), provider_id)
+    return counted
+
+
+def _names(session: Session) -> dict[int, tuple[str, str | None]]:
+    rows = session.connection().execute(
+        select(Organisation.id, Organisation.name, Organisation.ods_code, Organisation.gss_code)
+    )
+    return {org_id: (name, ods or gss) for org_id, name, ods, gss in rows}
+
+
 def summarise_register(session: Session) -> RegisterSummary:
     """Counts and annual value (unknown values counted, never taken as £0),
     each duplicate set counted once."""
@@ -72,29 +112,26 @@ def summarise_register(session: Session) -> RegisterSummary:
     by_provider: dict[str, Line] = {}
     representatives = duplicate_representatives(session)
     summary.duplicate_sets = len(set(representatives.values()))
-    counted: list[Contract] = []
-    for contract in list_contracts(session):
-        if representatives.get(contract.id, contract.id) != contract.id:
-            summary.duplicates_counted_once += 1
-            continue
-        counted.append(contract)
+    in_register = session.scalar(
+        select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
+    )
+    counted = _counted_contracts(session, representatives)
+    summary.duplicates_counted_once = int(in_register or 0) - len(counted)
+    names = _names(session)
+    for contract in counted.values():
         summary.total.add(contract.annual_value)
-        lead = contract.lead_commissioner
-        key = lead.name if lead else "(no commissioner)"
-        by_commissioner.setdefault(key, Line(key, lead.code if lead else None)).add(
-            contract.annual_value
-        )
-        provider = contract.provider
-        key = provider.name if provider else "(no provider)"
-        by_provider.setdefault(key, Line(key, provider.code if provider else None)).add(
-            contract.annual_value
-        )
+        for lines, org_id, missing in (
+            (by_commissioner, contract.lead_id, "(no commissioner)"),
+            (by_provider, contract.provider_id, "(no provider)"),
+        ):
+            name, code = names[org_id] if org_id is not None else (missing, None)
+            lines.setdefault(name, Line(name, code)).add(contract.annual_value)
     summary.by_commissioner = dict(sorted(by_commissioner.items()))
     summary.by_provider = {
         line.name: line
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
-    summary.consolidation = summarise_consolidation(session, counted)
+    summary.consolidation = summarise_consolidation(session, counted, names)
     return summary
 
 
@@ -139,7 +176,11 @@ class Consolidation:
         }
 
 
-def summarise_consolidation(session: Session, counted: list[Contract]) -> Consolidation:
+def summarise_consolidation(
+    session: Session,
+    counted: dict[int, Counted],
+    names: dict[int, tuple[str, str | None]],
+) -> Consolidation:
     """Before → after over ``counted`` (the register, each duplicate set once), by the plan.
 
     The same figures as ``contracts plan`` and the workbook's Summary: each
@@ -147,15 +188,14 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
     out (alternatives that share a contract with a planned one) do not count.
     """
     plan = make_plan(session)
-    by_id = {c.id: c for c in counted}
-    member_sets = {p.id: {m.id for m in p.members if m.id in by_id} for p in plan.proposals}
+    member_sets = {p.id: {m.id for m in p.members if m.id in counted} for p in plan.proposals}
     member_sets = {pid: ids for pid, ids in member_sets.items() if ids}
-    proposals = {
-        p.id: p
-        for p in session.scalars(
-            select(Proposal)
-            .where(Proposal.id.in_(list(member_sets)))
-            .options(selectinload(Proposal.provider), selectinload(Proposal.lead_commissioner))
+    heads = {
+        pid: (provider_id, lead_id)
+        for pid, provider_id, lead_id in session.execute(
+            select(Proposal.id, Proposal.provider_id, Proposal.lead_commissioner_id).where(
+                Proposal.id.in_(list(member_sets))
+            )
         )
     }
     covered: set[int] = set().union(*member_sets.values()) if member_sets else set()
@@ -166,7 +206,7 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
         contracts_covered=len(covered),
     )
     for contract_id in covered:
-        value = by_id[contract_id].annual_value
+        value = counted[contract_id].annual_value
         if value is None:
             result.unknown_values_covered += 1
         else:
@@ -174,22 +214,23 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
     commissioners: dict[str, BeforeAfter] = {}
     providers: dict[str, BeforeAfter] = {}
 
-    def line(lines: dict[str, BeforeAfter], org: Any, missing: str) -> BeforeAfter:
-        name = org.name if org is not None else missing
-        return lines.setdefault(name, BeforeAfter(name, org.code if org is not None else None))
+    def line(lines: dict[str, BeforeAfter], org_id: int | None, missing: str) -> BeforeAfter:
+        name, code = names[org_id] if org_id is not None else (missing, None)
+        return lines.setdefault(name, BeforeAfter(name, code))
 
-    for contract in counted:
-        stays = 0 if contract.id in covered else 1
-        for lines, org, missing in (
-            (commissioners, contract.lead_commissioner, "(no commissioner)"),
-            (providers, contract.provider, "(no provider)"),
+    for contract_id, contract in counted.items():
+        stays = 0 if contract_id in covered else 1
+        for lines, org_id, missing in (
+            (commissioners, contract.lead_id, "(no commissioner)"),
+            (providers, contract.provider_id, "(no provider)"),
         ):
-            entry = line(lines, org, missing)
+            entry = line(lines, org_id, missing)
             entry.before += 1
             entry.after += stays
     for pid in member_sets:
-        line(commissioners, proposals[pid].lead_commissioner, "(no commissioner)").after += 1
-        line(providers, proposals[pid].provider, "(several providers)").after += 1
+        provider_id, lead_id = heads[pid]
+        line(commissioners, lead_id, "(no commissioner)").after += 1
+        line(providers, provider_id, "(several providers)").after += 1
     result.by_commissioner = sorted(commissioners.values(), key=lambda e: e.name)
     result.by_provider = sorted(providers.values(), key=lambda e: (-e.before, e.name))
     return result
