@@ -23,9 +23,10 @@ $(VENV)/.test-extras: pyproject.toml $(BIN)/contracts
 demo: $(BIN)/contracts ## create .venv, install, and run the demo on the embedded sample
 	$(BIN)/contracts demo --out $(DEMO_DIR)
 
-test: $(VENV)/.test-extras ## create .venv with the test extras, run ruff and the whole test suite
+test: $(VENV)/.test-extras ## create .venv with the test extras, run ruff, mypy and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy contracts importers cli.py
 	$(BIN)/pytest
 
 lint: $(VENV)/.test-extras ## ruff only

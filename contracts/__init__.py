@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from contracts.organisations.index import OrganisationIndex, find_organisation
     from contracts.proposals.decisions import list_proposals, set_decision
     from contracts.proposals.stored import propose
+    from contracts.proposals.summary import summarise_register
     from contracts.sample.generate import write_sample
     from contracts.store.db import database_url, open_database, session_factory, upgrade
     from contracts.store.models import Contract, Organisation, Proposal
-    from contracts.store.summary import summarise_register
     from contracts.workbook.export import export_workbook
     from contracts.workbook.review import review_workbook
 
@@ -45,7 +45,7 @@ _WHERE = {
     "review_workbook": "contracts.workbook.review",
     "session_factory": "contracts.store.db",
     "set_decision": "contracts.proposals.decisions",
-    "summarise_register": "contracts.store.summary",
+    "summarise_register": "contracts.proposals.summary",
     "upgrade": "contracts.store.db",
     "write_sample": "contracts.sample.generate",
 }

@@ -391,20 +391,28 @@ def category_relation(a: str | None, b: str | None) -> Relation:
     return "different"
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def refine_category(name: str | None, title: str | None) -> str | None:
     """A broad category narrowed by its title where exactly one narrower one fits:
     "Mental Health and Learning Disability Services" for "Community LD Team" is
     learning disabilities."""
-    known = known_category(name)
+    known, children = _narrower(name)
     if known is None:
         return name
-    children = [c for c in CATEGORIES if c.within == known and c.title_cues]
     if not children or not title:
         return known
     padded = f" {simplify(_YEARS.sub(' ', title))} "
     fits = [c.name for c in children if any(f" {cue}" in padded for cue in c.title_cues)]
     return fits[0] if len(fits) == 1 else known
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _narrower(name: str | None) -> tuple[str | None, tuple[Category, ...]]:
+    """The canonical category and its narrower ones that titles can pick (cached by name
+    alone: titles are mostly unique, so a cache keyed by title grows with the register)."""
+    known = known_category(name)
+    if known is None:
+        return None, ()
+    return known, tuple(c for c in CATEGORIES if c.within == known and c.title_cues)
 
 
 _FORM_INDEX: dict[str, str] = {}

@@ -1,17 +1,19 @@
-"""Importing one register file: read → find the table → validate → store, whole or nothing.
+"""Importing one register file: read → find the table → validate → hand the rows to the store.
 
-Everything happens inside a SAVEPOINT of the caller's transaction: rows are
-written in bulk chunks as they stream, and the savepoint is rolled back if
-any row is invalid (unless ``skip_invalid``), for a dry run, or when nothing
-changed — so a file imports whole or not at all, and an identical file
-leaves no trace.
+This module reads, maps and validates; it yields valid records (and the keys
+of rejected rows) as they stream, and the findings go into the report. The
+store (:class:`contracts.store.import_batch.RegisterImport`) writes them, the
+batch and the audit entry, inside a SAVEPOINT of the caller's transaction that
+is kept only when the file imports: not if any row is invalid (unless
+``skip_invalid``), for a dry run, or when nothing changed — so a file imports
+whole or not at all, and an identical file leaves no trace.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,9 @@ from sqlalchemy.orm import Session
 from contracts.errors import InputRejected
 from contracts.findings import Finding, Severity
 from contracts.organisations.index import OrganisationIndex
-from contracts.store import audit
-from contracts.store.imports import NewProvider, RegisterWriter, lock_source, previous_import
-from contracts.store.models import ImportBatch, Organisation
+from contracts.store.import_batch import ImportedFile, RegisterImport, Rejected, Tally
+from contracts.store.imports import ImportedRow, NewProvider
+from contracts.store.models import Organisation
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
@@ -34,6 +36,7 @@ from importers.explain import (
     no_header_refusal,
     payments_refusal,
 )
+from importers.ledger import KeyLedger
 from importers.place import Place
 from importers.reading import RegisterFile, Row, SheetRows, open_register
 from importers.rejects import RejectedRow, write_rejects
@@ -79,33 +82,33 @@ def import_file(
                 f"{path.name} has no sheet '{sheet}'; its sheets are "
                 + ", ".join(f"'{name}'" for name in register.sheet_names)
             )
-        lock_source(session, source)
+        stored = RegisterImport(
+            session,
+            ImportedFile(
+                source=source,
+                file_name=register.name,
+                content_hash=register.content_hash,
+                encoding=register.encoding,
+                imported_by=imported_by,
+            ),
+        )
         index = OrganisationIndex.load(session)
         default_commissioner = _resolve_option(index, commissioner)
-        previous = previous_import(session, source)
-        if previous is not None and previous.content_hash == register.content_hash:
-            report.identical_to = f"on {previous.imported_at:%Y-%m-%d %H:%M}"
-        savepoint = session.begin_nested()
-        try:
+        if stored.previous is not None and stored.identical_to_previous:
+            report.identical_to = f"on {stored.previous.imported_at:%Y-%m-%d %H:%M}"
+        sheets_in_scope = {sheet} if sheet and register.kind == "xlsx" else None
+        with stored.writing(index, sheets_in_scope):
             _run(
-                session,
+                stored,
                 register,
                 report,
                 index=index,
                 sheet=sheet,
                 mapping=user_mapping,
                 default_commissioner=default_commissioner,
-                imported_by=imported_by,
                 rejects=Path(rejects) if rejects else None,
                 show_progress=show_progress,
             )
-        except BaseException:
-            savepoint.rollback()
-            raise
-        if report.written:
-            savepoint.commit()
-        else:
-            savepoint.rollback()
     return report
 
 
@@ -122,8 +125,8 @@ def _resolve_option(index: OrganisationIndex, text: str | None) -> Organisation 
 class _FileState:
     """What one file's sheets share: identities seen, new providers, rejects, progress."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.seen_keys: dict[str, str] = {}
+    def __init__(self, progress: Progress | None, ledger: KeyLedger) -> None:
+        self.ledger = ledger  # every row's key and where it was first seen, on disk
         self.new_providers: dict[str, NewProvider] = {}
         self.rejected_rows: list[RejectedRow] = []
         self.progress = progress
@@ -144,7 +147,7 @@ def _progress_for(register: RegisterFile, show: bool) -> AbstractContextManager[
 
 
 def _run(
-    session: Session,
+    stored: RegisterImport,
     register: RegisterFile,
     report: ImportReport,
     *,
@@ -152,34 +155,15 @@ def _run(
     sheet: str | None,
     mapping: dict[str, str],
     default_commissioner: Organisation | None,
-    imported_by: str | None,
     rejects: Path | None,
     show_progress: bool,
 ) -> None:
-    batch = ImportBatch(
-        source=report.source,
-        file_name=register.name,
-        content_hash=register.content_hash,
-        encoding=register.encoding,
-        imported_by=imported_by or audit.current_user(),
-        outcome="imported",
-    )
-    session.add(batch)
-    session.flush()
-    sheets_in_scope = {sheet} if sheet and register.kind == "xlsx" else None
-    writer = RegisterWriter(
-        session,
-        source=report.source,
-        file_name=register.name,
-        batch=batch,
-        index=index,
-        sheets_in_scope=sheets_in_scope,
-    )
     skipped: list[Table] = []
     payments: list[Table] = []
     heads: list[tuple[str, tuple[Row, ...]]] = []  # sheets with no header row found
-    with _progress_for(register, show_progress) as progress:
-        state = _FileState(progress)
+    ledger = KeyLedger()
+    with _progress_for(register, show_progress) as progress, closing(ledger):
+        state = _FileState(progress, ledger)
         for sheet_rows in register.sheets():
             if sheet and register.kind == "xlsx" and sheet_rows.name != sheet:
                 continue
@@ -196,8 +180,8 @@ def _run(
                 skipped.append(found)
                 _release(sheet_rows)
                 continue
-            _import_sheet(
-                found, register, report, writer, state, index, default_commissioner, mapping
+            stored.write(
+                _sheet_rows(found, register, report, state, index, default_commissioner, mapping)
             )
             _release(sheet_rows)
     if not report.sheets and not report.file_level_error:
@@ -232,11 +216,16 @@ def _run(
         report.rejects_path = str(rejects)
     if report.failed:
         return
-    result = writer.finish()
-    report.created, report.updated = result.created, result.updated
-    report.unchanged, report.missing = result.unchanged, len(result.missing)
-    report.new_organisations = [o.name for o in result.new_organisations]
-    for gone in result.missing:
+    result = stored.finish(
+        Tally(report.rows_read, report.rejected, report.not_contracts),
+        [s.name for s in report.sheets],
+        dry_run=report.dry_run,
+    )
+    rows = result.rows
+    report.created, report.updated = rows.created, rows.updated
+    report.unchanged, report.missing = rows.unchanged, len(rows.missing)
+    report.new_organisations = [o.name for o in rows.new_organisations]
+    for gone in rows.missing:
         where = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
             Finding(
@@ -249,21 +238,7 @@ def _run(
                 value=gone.source_key,
             )
         )
-    if report.dry_run or not result.changed_anything:
-        return
-    batch.sheets = ", ".join(s.name for s in report.sheets)[:500]
-    batch.rows_read, batch.rows_created = report.rows_read, report.created
-    batch.rows_updated, batch.rows_unchanged = report.updated, report.unchanged
-    batch.rows_missing, batch.rows_rejected = report.missing, report.rejected
-    audit.record(
-        session,
-        action="register imported",
-        entity_type="import_batch",
-        entity_id=batch.id,
-        actor=batch.imported_by,
-        after={"file": register.name, "source": report.source, **report.counts()},
-    )
-    report.written = True
+    report.written = result.written
 
 
 def _maps_title(mapping: dict[str, str]) -> bool:
@@ -282,16 +257,17 @@ def _place(register: RegisterFile, sheet_name: str) -> Place:
     return Place(register.name, sheet_name, register.kind == "csv")
 
 
-def _import_sheet(
+def _sheet_rows(
     table: Table,
     register: RegisterFile,
     report: ImportReport,
-    writer: RegisterWriter,
     state: _FileState,
     index: OrganisationIndex,
     default_commissioner: Organisation | None,
     mapping: dict[str, str],
-) -> None:
+) -> Iterator[ImportedRow | Rejected]:
+    """One sheet's valid records and rejected rows' keys, as they stream; its findings
+    and counts go into ``report``."""
     place = _place(register, table.sheet.name)
     columns = table.columns
     required = set(REQUIRED_FIELDS) - ({"commissioner"} if default_commissioner else set())
@@ -334,11 +310,13 @@ def _import_sheet(
         index=index,
         default_commissioner=default_commissioner,
         date_orders=orders,
-        seen_keys=state.seen_keys,
+        seen_keys=state.ledger,
         new_providers=state.new_providers,
     )
     if "reference" in columns.fields and "provider" in columns.fields:
-        validator.shared_references = shared_references(table, validator, place, report)
+        validator.shared_references = shared_references(
+            table, validator, place, report, state.ledger
+        )
     task = None
     if state.progress is not None:
         task = state.progress.add_task(
@@ -349,7 +327,8 @@ def _import_sheet(
     totals_row: tuple[int, tuple[Any, ...]] | None = None
     ignored_below_total = 0
     rejected_before = report.rejected  # the totals check is about this sheet's rows alone
-    data_rows: set[int] = set()
+    hidden_rows = set(table.sheet.hidden_rows)
+    hidden: list[int] = []  # hidden rows that hold data
     rows: Iterator[tuple[int, tuple[Any, ...]]] = itertools.chain(lookahead, table.data)
     for number, values in rows:
         if task is not None and number % 500 == 0:
@@ -362,7 +341,8 @@ def _import_sheet(
         if is_totals_row(values):
             totals_row = (number, values)
             continue
-        data_rows.add(number)
+        if number in hidden_rows:
+            hidden.append(number)
         sheet_report.rows_read += 1
         if not_a_contract is not None:
             reason = not_a_contract(values)
@@ -381,7 +361,7 @@ def _import_sheet(
                 amount = getattr(result.record, name)
                 sums[name] += amount or 0
             if not state.stop_writing:
-                writer.add(result.record)
+                yield result.record
             continue
         report.rejected += 1
         state.rejected_rows.append(
@@ -390,11 +370,10 @@ def _import_sheet(
             )
         )
         if result.source_key is not None:
-            writer.mark_seen(result.source_key)
+            yield Rejected(result.source_key)
         if not report.skip_invalid:
             state.stop_writing = True  # the file will be refused; stop spending effort
     report.rows_read += sheet_report.rows_read
-    hidden = [n for n in table.sheet.hidden_rows if n in data_rows]
     if hidden:
         shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
         report.findings.append(

@@ -11,6 +11,7 @@ from typing import Any
 from contracts.findings import Finding, Severity
 from contracts.store.money import format_gbp
 from importers.columns import ColumnMap, mapping_key
+from importers.ledger import KeyLedger
 from importers.place import Place
 from importers.report import ImportReport
 from importers.table import Table, is_blank
@@ -19,14 +20,15 @@ from importers.values import Problem, parse_money
 
 
 def shared_references(
-    table: Table, validator: RowValidator, place: Place, report: ImportReport
+    table: Table, validator: RowValidator, place: Place, report: ImportReport, ledger: KeyLedger
 ) -> set[str]:
     """References used by more than one supplier (a framework, or lots): each supplier's
     row is its own contract. Found in a first look over the sheet, so each row's key
-    does not depend on the order of the rows."""
+    does not depend on the order of the rows; each reference's first supplier is kept
+    in the ``ledger``, not in memory."""
     if table.sheet.again is None:
         return set()
-    first: dict[str, tuple[str, int]] = {}
+    first_rows: dict[str, int] = {}  # a shared reference -> the row that used it first
     suppliers: dict[str, set[str]] = {}
     rows = table.sheet.again()
     try:
@@ -37,9 +39,10 @@ def shared_references(
             supplier = validator.supplier_key(values)
             if reference is None or supplier is None:
                 continue
-            seen = first.setdefault(reference, (supplier, number))
-            if seen[0] != supplier:
+            seen = ledger.first_supplier(table.sheet.name, reference, supplier, number)
+            if seen is not None and seen[0] != supplier:
                 suppliers.setdefault(reference, {seen[0]}).add(supplier)
+                first_rows.setdefault(reference, seen[1])
     finally:
         close = getattr(rows, "close", None)
         if close is not None:
@@ -51,7 +54,7 @@ def shared_references(
                 Severity.INFO,
                 f"reference '{reference}' is used by {len(names)} suppliers (a framework or "
                 "lots): each supplier's row was taken as its own contract",
-                cell=place.row(first[reference][1]),
+                cell=place.row(first_rows[reference]),
                 value=reference,
             )
         )

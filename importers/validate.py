@@ -1,4 +1,4 @@
-"""One register row → a :class:`ContractRecord` and its findings.
+"""One register row → a :class:`ImportedRow` and its findings.
 
 Every problem is a finding that names the file and cell; a row with any
 error yields no record (it is rejected). Organisations resolve through the
@@ -16,7 +16,7 @@ from contracts.contract_forms import form_to_store
 from contracts.findings import Finding, Severity
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
-from contracts.store.imports import ContractRecord, NewProvider, row_key
+from contracts.store.imports import ImportedRow, NewProvider, row_key
 from contracts.store.models import Organisation
 from contracts.vocabulary import (
     canonical_category,
@@ -25,6 +25,7 @@ from contracts.vocabulary import (
     unknown_word,
 )
 from importers.columns import ColumnMap
+from importers.ledger import KeyLedger
 from importers.parties import Parties
 from importers.place import Place
 from importers.values import (
@@ -44,7 +45,7 @@ MULTI_YEAR_DAYS = 366
 
 @dataclass
 class RowResult:
-    record: ContractRecord | None
+    record: ImportedRow | None
     findings: list[Finding]
     source_key: str | None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -61,7 +62,7 @@ class RowValidator:
         index: OrganisationIndex,
         default_commissioner: Organisation | None,
         date_orders: dict[str, str],
-        seen_keys: dict[str, str],
+        seen_keys: KeyLedger,
         new_providers: dict[str, NewProvider],
         shared_references: set[str] | None = None,
     ) -> None:
@@ -215,7 +216,7 @@ class RowValidator:
             provider_text = text["provider"] or text["provider_code"] or ""
             source_key = row_key(title, provider_text, commissioner_name, dates["start_date"])
         if source_key is not None:
-            first = self.seen_keys.get(source_key)
+            first = self.seen_keys.first_seen(source_key, place.row(number))
             if first is not None:
                 if reference:
                     same = " for the same supplier" if reference in self.shared_references else ""
@@ -231,8 +232,6 @@ class RowValidator:
                         f"this row repeats {first} (same title, provider, commissioner and "
                         "start); remove one or give them references",
                     )
-            else:
-                self.seen_keys[source_key] = place.row(number)
 
         raw_values = {
             name: values[column] if column < len(values) else None
@@ -241,7 +240,7 @@ class RowValidator:
         if any(f.is_error for f in findings) or title is None or provider is None:
             return RowResult(None, findings, source_key, raw_values)
         assert source_key is not None
-        record = ContractRecord(
+        record = ImportedRow(
             source_key=source_key,
             title=title[:500],
             provider=provider,

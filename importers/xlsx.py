@@ -7,12 +7,16 @@ ten times faster than openpyxl's read-only mode. Calamine says nothing of
 hidden rows and columns, and turns error cells ("#REF!") into blanks, so a
 light second pass streams each sheet's XML for just those: the attributes
 of ``<row>`` and ``<col>`` start tags and the few cells typed ``t="e"``.
+A sheet whose XML is big is read by calamine a window of rows at a time
+(:mod:`importers.xlsx_windows`), so memory does not grow with the rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from contracts import gate
 from contracts.errors import InputRejected
+from importers import xlsx_windows
 
 Row = tuple[int, tuple[Any, ...]]  # (1-based row number, cell values from column A)
 _CHUNK = 1024 * 1024
@@ -44,6 +49,7 @@ class SheetLayout:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
     errors: dict[int, dict[int, str]] = field(default_factory=dict)  # row -> column -> "#REF!"
+    rows: int = 0  # the number of the last row tag
 
 
 class Workbook:
@@ -64,6 +70,9 @@ class Workbook:
             if meta.typ == SheetTypeEnum.WorkSheet
         ]
         self._parts = {name: parts.get(name) for name, _ in self.sheets}
+        self._worksheet_parts = set(parts.values())
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None  # for windows
+        self._passes = itertools.count()
         # About 150 bytes of sheet XML a row: enough to decide on a progress bar.
         self.expected_rows = sum(
             self._archive.getinfo(part).file_size // 150
@@ -82,23 +91,84 @@ class Workbook:
         self, sheet: str, layout: SheetLayout
     ) -> tuple[int, Callable[[], Generator[Row, None, None]]]:
         """(rows in the sheet, a function that streams them from the top each time it is
-        called, as (1-based number, values from column A)); the sheet is parsed once."""
+        called, as (1-based number, values from column A)); a small sheet is parsed once,
+        a big one a window at a time on each pass."""
+        part = self._parts.get(sheet)
+        if part is not None and self._archive.getinfo(part).file_size > xlsx_windows.WINDOW_BYTES:
+            # as wide as its first row read (the first window's width)
+            width = next((len(v) for _n, v in self._windowed(sheet, part, SheetLayout())), 0)
+            gate.check_size(f"{self.name} sheet '{sheet}'", layout.rows, width)
+            return layout.rows, lambda: self._windowed(sheet, part, layout)
+        return self._whole(sheet, layout)
+
+    def _whole(
+        self, sheet: str, layout: SheetLayout
+    ) -> tuple[int, Callable[[], Generator[Row, None, None]]]:
         try:
             data = self._calamine.get_sheet_by_name(sheet)
         except CalamineError as error:
-            raise InputRejected(
-                f"{self.name} sheet '{sheet}' is damaged ({error}); open it in Excel and "
-                "save it again"
-            ) from error
+            raise self._damaged_sheet(sheet, error) from error
         gate.check_size(f"{self.name} sheet '{sheet}'", data.height, data.width)
         start = data.start
         if start is None:  # an empty sheet (calamine cannot iterate one)
             return 0, lambda: _rows(iter(()), 0, {})
         return data.height, lambda: _rows(data.iter_rows(), start[1], layout.errors)
 
+    def _windowed(self, sheet: str, part: str, layout: SheetLayout) -> Generator[Row, None, None]:
+        """The rows of a big sheet, read by calamine a window at a time (as ``_rows``
+        gives them: every row from 1, blank ones too, each as wide as the first window's)."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="contracts-import-")
+            base = Path(self._scratch.name, "base.xlsx")
+            xlsx_windows.base_workbook(self._archive, self._worksheet_parts, base)
+        base = Path(self._scratch.name, "base.xlsx")
+        file = Path(self._scratch.name, f"window-{next(self._passes)}.xlsx")  # one per pass
+        label = f"{self.name} sheet '{sheet}'"
+        number, width = 0, 0
+        with self._archive.open(part) as stream:
+            for window in xlsx_windows.sheet_windows(stream):
+                if number == 0 and not all(map(xlsx_windows.numbered_rows, window)):
+                    # rows that do not say their number are numbered by their place
+                    _height, whole = self._whole(sheet, layout)
+                    yield from whole()
+                    return
+                try:
+                    data = xlsx_windows.window_workbook(base, file, part, window)
+                    cells = data.get_sheet_by_name(sheet)
+                except CalamineError as error:
+                    raise self._damaged_sheet(sheet, error) from error
+                if cells.start is None:
+                    data.close()
+                    continue
+                first_row, first_column = cells.start
+                width = width or first_column + cells.width
+                gate.check_size(label, layout.rows, max(width, first_column + cells.width))
+                pad = ("",) * first_column
+                for offset, values in enumerate(cells.to_python(skip_empty_area=True)):
+                    row = first_row + 1 + offset
+                    while number + 1 < row:  # rows the window did not hold are blank
+                        number += 1
+                        yield number, ("",) * width
+                    found = pad + tuple(values)
+                    if len(found) < width:
+                        found += ("",) * (width - len(found))
+                    if row in layout.errors:
+                        found = _with_errors(found, layout.errors[row])
+                    number = row
+                    yield row, found
+                data.close()
+
+    def _damaged_sheet(self, sheet: str, error: Exception) -> InputRejected:
+        return InputRejected(
+            f"{self.name} sheet '{sheet}' is damaged ({error}); open it in Excel and save it again"
+        )
+
     def close(self) -> None:
         self._calamine.close()
         self._archive.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
 
 def _rows(
@@ -243,4 +313,7 @@ def scan_layout(stream: Any) -> SheetLayout:
             prefix = _PREFIX.search(carry)
             scanner = _Scanner(prefix[1] or b"" if prefix else b"")
         scanner.feed(carry)
-    return scanner.layout if scanner is not None else SheetLayout()
+    if scanner is None:
+        return SheetLayout()
+    scanner.layout.rows = scanner.last_row
+    return scanner.layout

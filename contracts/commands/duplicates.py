@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -92,11 +93,23 @@ def _decide(ctx: click.Context, a: str, b: str, decision: str, notes: str | None
     click.echo(f"{both}: {decision} (honoured on every later run)")
 
 
-@duplicates_group.command("confirm")
-@click.argument("a")
-@click.argument("b")
-@click.option("--notes", help="Why, for the audit log.")
-@click.pass_context
+def _verdict(name: str) -> Callable[[Callable[..., None]], click.Command]:
+    """A verdict command on a pair: A and B, and the notes the audit log keeps."""
+
+    def command(function: Callable[..., None]) -> click.Command:
+        for decorate in (
+            click.pass_context,
+            click.option("--notes", help="Why, for the audit log."),
+            click.argument("b"),
+            click.argument("a"),
+        ):
+            function = decorate(function)
+        return duplicates_group.command(name)(function)
+
+    return command
+
+
+@_verdict("confirm")
 def duplicates_confirm(ctx: click.Context, a: str, b: str, notes: str | None) -> None:
     """Record that A and B are the same contract: they stay in one set whatever the score.
 
@@ -105,11 +118,7 @@ def duplicates_confirm(ctx: click.Context, a: str, b: str, notes: str | None) ->
     _decide(ctx, a, b, pair.CONFIRMED, notes)
 
 
-@duplicates_group.command("reject")
-@click.argument("a")
-@click.argument("b")
-@click.option("--notes", help="Why, for the audit log.")
-@click.pass_context
+@_verdict("reject")
 def duplicates_reject(ctx: click.Context, a: str, b: str, notes: str | None) -> None:
     """Record that A and B are different contracts: they are never linked directly.
 

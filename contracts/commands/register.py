@@ -8,8 +8,8 @@ import click
 
 from contracts.commands.context import FORMAT_OPTION, parse_date, store
 from contracts.commands.render import CONTRACT_COLUMNS, contract_card, emit, register_summary
+from contracts.proposals.summary import summarise_register
 from contracts.store import register
-from contracts.store.summary import summarise_register
 
 
 @click.command("list")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # rich and the library are imported when a command renders
 
     from contracts.duplicates.finder import DuplicateReport
     from contracts.duplicates.pair import PairExplanation
-    from contracts.store.summary import Consolidation, RegisterSummary
+    from contracts.proposals.summary import Consolidation, RegisterSummary
 
 FORMATS = ("table", "csv", "json")
 

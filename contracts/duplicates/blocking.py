@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from contracts.duplicates.compare import Record, same_successor_chain
+from contracts.duplicates.compare import MatchRecord, same_successor_chain
 
 Pair = tuple[int, int]
 Codes = NDArray[np.int64]
@@ -66,24 +66,24 @@ def decode_pair(code: int) -> Pair:
     return code >> _SHIFT, code & _LOW
 
 
-def _title_order(record: Record) -> tuple[Any, ...]:
+def _title_order(record: MatchRecord) -> tuple[Any, ...]:
     return (" ".join(sorted(record.title_key.split())), record.id)
 
 
-def _value_order(record: Record) -> tuple[Any, ...]:
+def _value_order(record: MatchRecord) -> tuple[Any, ...]:
     value = record.annual_value if record.annual_value is not None else Decimal(-1)
     # An unknown start sorts first: a date must be compared with a date, never with text.
     return (value, record.start_date or dt.date.min, record.id)
 
 
-ORDERS: tuple[Callable[[Record], tuple[Any, ...]], ...] = (_title_order, _value_order)
+ORDERS: tuple[Callable[[MatchRecord], tuple[Any, ...]], ...] = (_title_order, _value_order)
 
 
 def _block_pairs(
-    members: Sequence[Record],
+    members: Sequence[MatchRecord],
     cap: int,
     window: int,
-    allow: Callable[[Record, Record], bool] | None = None,
+    allow: Callable[[MatchRecord, MatchRecord], bool] | None = None,
 ) -> Codes:
     """All pairs of a small block; sorted-neighbourhood pairs of a large one (encoded)."""
     count = len(members)
@@ -112,9 +112,9 @@ def _block_pairs(
 
 
 def _groups(
-    records: Iterable[Record], key: Callable[[Record], Hashable | None]
-) -> list[list[Record]]:
-    grouped: dict[Hashable, list[Record]] = defaultdict(list)
+    records: Iterable[MatchRecord], key: Callable[[MatchRecord], Hashable | None]
+) -> list[list[MatchRecord]]:
+    grouped: dict[Hashable, list[MatchRecord]] = defaultdict(list)
     for record in records:
         value = key(record)
         if value is not None:
@@ -123,13 +123,13 @@ def _groups(
     return [sorted(g, key=lambda r: r.id) for g in grouped.values() if len(g) > 1]
 
 
-def title_words(record: Record) -> set[str]:
+def title_words(record: MatchRecord) -> set[str]:
     """Title words long enough to mean something (numbers and initials are too common)."""
     return {w for w in record.title_key.split() if len(w) > 2 and not w.isdigit()}
 
 
 def candidate_pairs(
-    records: Sequence[Record], *, block_cap: int, window: int, rare_token_max: int
+    records: Sequence[MatchRecord], *, block_cap: int, window: int, rare_token_max: int
 ) -> BlockingResult:
     """The pairs worth comparing, with per-rule counts and notes on capped blocks."""
     result = BlockingResult()
@@ -138,7 +138,9 @@ def candidate_pairs(
     found: list[Codes] = []
 
     def run(
-        rule: str, blocks: list[list[Record]], allow: Callable[[Record, Record], bool] | None = None
+        rule: str,
+        blocks: list[list[MatchRecord]],
+        allow: Callable[[MatchRecord, MatchRecord], bool] | None = None,
     ) -> None:
         for block in blocks:
             if len(block) > block_cap:
@@ -171,7 +173,7 @@ def candidate_pairs(
 
     words_of = {r.id: title_words(r) for r in records}
     frequency: Counter[str] = Counter(w for words in words_of.values() for w in words)
-    by_word: dict[str, list[Record]] = defaultdict(list)
+    by_word: dict[str, list[MatchRecord]] = defaultdict(list)
     for record in records:
         for word in words_of[record.id]:
             if 1 < frequency[word] <= rare_token_max:

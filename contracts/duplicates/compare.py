@@ -1,6 +1,6 @@
 """Comparing two contracts field by field, with evidence a person can check.
 
-Pure functions over :class:`Record` snapshots (no database), so the same code
+Pure functions over :class:`MatchRecord` snapshots (no database), so the same code
 scores pairs for the report, for ``duplicates explain`` and in property tests.
 Every field lands on a named level; each level has a Fellegi–Sunter weight in
 bits (:mod:`contracts.duplicates.weights`), and the score is the base-2 logistic of
@@ -147,7 +147,7 @@ def normalise_reference(reference: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Record:
+class MatchRecord:
     """What the comparison needs of one contract, loaded once."""
 
     id: int
@@ -177,7 +177,7 @@ class Record:
     category_key: str | None = field(default=None, compare=False)
 
     @classmethod
-    def build(cls, **values: object) -> Record:
+    def build(cls, **values: object) -> MatchRecord:
         """A record with its normalised title, reference, provider and category worked out."""
         title = values["title"]
         return cls(
@@ -216,7 +216,7 @@ class PairComparison:
         return [f.detail for f in self.fields if f.detail]
 
 
-def _reference(a: Record, b: Record) -> tuple[str, str]:
+def _reference(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     if not a.reference or not b.reference:
         return "missing", ""
     if a.reference.strip() == b.reference.strip():
@@ -228,7 +228,7 @@ def _reference(a: Record, b: Record) -> tuple[str, str]:
     return "different", ""
 
 
-def providers_alike(a: Record, b: Record) -> int:
+def providers_alike(a: MatchRecord, b: MatchRecord) -> int:
     """How alike the two providers' names are (0–100); 0 when both are known bodies with
     codes of their own, which are different organisations whatever their names."""
     if (a.provider_coded and b.provider_coded) or not a.provider_key or not b.provider_key:
@@ -236,7 +236,7 @@ def providers_alike(a: Record, b: Record) -> int:
     return round(fuzz.token_set_ratio(a.provider_key, b.provider_key))
 
 
-def _provider(a: Record, b: Record) -> tuple[str, str]:
+def _provider(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     if a.provider_id is None or b.provider_id is None:
         return "missing", "provider unknown"
     if a.provider_id == b.provider_id:
@@ -251,13 +251,13 @@ def _provider(a: Record, b: Record) -> tuple[str, str]:
     return "different", "different providers"
 
 
-def same_successor_chain(a: Record, b: Record) -> bool:
+def same_successor_chain(a: MatchRecord, b: MatchRecord) -> bool:
     """One provider is the other or succeeded it (RRD → R1L), not merely a sibling
     in a later merger (RDD and RQ8 both became RAJ, but were two trusts in 2016)."""
     return a.provider_id in b.provider_chain or b.provider_id in a.provider_chain
 
 
-def _commissioners(a: Record, b: Record) -> tuple[str, str]:
+def _commissioners(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     if not a.commissioners or not b.commissioners:
         return "missing", ""
     if a.commissioners == b.commissioners:
@@ -267,7 +267,7 @@ def _commissioners(a: Record, b: Record) -> tuple[str, str]:
     return "disjoint", "no commissioner in common"
 
 
-def _category(a: Record, b: Record) -> tuple[str, str]:
+def _category(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     relation = category_relation(a.category_key, b.category_key)
     if relation == "same":
         return "same", "same service category"
@@ -278,12 +278,12 @@ def _category(a: Record, b: Record) -> tuple[str, str]:
     return "missing", ""
 
 
-def title_similarity(a: Record, b: Record) -> float:
+def title_similarity(a: MatchRecord, b: MatchRecord) -> float:
     """0..100, symmetric: word-order-blind similarity of the normalised titles."""
     return float(fuzz.token_sort_ratio(a.title_key, b.title_key))
 
 
-def _title(a: Record, b: Record, weights: Weights) -> tuple[str, str]:
+def _title(a: MatchRecord, b: MatchRecord, weights: Weights) -> tuple[str, str]:
     similarity = title_similarity(a, b)
     shown = math.floor(similarity)
     for level in ("near_identical", "very_similar", "similar"):
@@ -292,7 +292,7 @@ def _title(a: Record, b: Record, weights: Weights) -> tuple[str, str]:
     return "different", f"titles differ ({shown}% similar)"
 
 
-def _period(a: Record, b: Record) -> tuple[str, str]:
+def _period(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     # One ending before the other starts is decidable even when the other end is unknown.
     for first, second in ((a, b), (b, a)):
         if first.end_date and second.start_date and first.end_date < second.start_date:
@@ -343,7 +343,7 @@ def _value(a: Decimal | None, b: Decimal | None, label: str) -> tuple[str, str]:
     return "different", f"{label}s differ ({format_gbp(a)} and {format_gbp(b)})"
 
 
-def definite_rule(a: Record, b: Record) -> str | None:
+def definite_rule(a: MatchRecord, b: MatchRecord) -> str | None:
     """Evidence that decides alone that two records are not copies of one contract."""
     if a.id == b.id:
         return "the same contract"
@@ -360,7 +360,7 @@ def logistic2(log_odds: float) -> float:
     return odds / (1.0 + odds)
 
 
-def compare(a: Record, b: Record, weights: Weights) -> PairComparison:
+def compare(a: MatchRecord, b: MatchRecord, weights: Weights) -> PairComparison:
     """Every field's level and weight, the definite rule if one applies, and the score."""
     if b.id < a.id:
         a, b = b, a

@@ -24,7 +24,7 @@ from rich.progress import Progress
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.compare import Record, provider_terms
+from contracts.duplicates.compare import MatchRecord, provider_terms
 from contracts.duplicates.learned_weights import store_weights
 from contracts.duplicates.linkage import (
     Decision,
@@ -34,6 +34,7 @@ from contracts.duplicates.linkage import (
     uid_pair,
 )
 from contracts.errors import ContractsError
+from contracts.graphs import successor_chain
 from contracts.store.models import (
     Contract,
     ContractParty,
@@ -139,21 +140,13 @@ class DuplicateReport:
 
 @dataclass
 class _Register:
-    records: list[Record]
+    records: list[MatchRecord]
     names: dict[int, str]  # organisation id -> name
 
 
 def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
     """Each organisation and its successors in order (a loop in the data stops the walk)."""
-    chains: dict[int, tuple[int, ...]] = {}
-    for start in successors:
-        chain = [start]
-        node = successors.get(start)
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = successors.get(node)
-        chains[start] = tuple(chain)
-    return chains
+    return {start: tuple(successor_chain(start, successors.get)) for start in successors}
 
 
 def organisations_read() -> Select:
@@ -249,7 +242,7 @@ def _load(session: Session, ids: list[int] | None = None) -> _Register:
             associates.add(contract_id)
     rows = session.execute(contracts_read(chosen))
     records = [
-        Record.build(
+        MatchRecord.build(
             id=row.id,
             uid=contract_uid(row.source, row.source_key),
             source=row.source,
@@ -301,12 +294,12 @@ def set_id(member_uids: list[str]) -> str:
     return f"D-{digest[:8]}"
 
 
-def choose_representative(records: list[Record]) -> Record:
+def choose_representative(records: list[MatchRecord]) -> MatchRecord:
     """The lead commissioner's copy: the copy that lists associates, and whose
     commissioner the other copies name; then the smallest stable identity, so the
     choice (and every proposal ID built on it) does not depend on import order."""
 
-    def named_by_others(record: Record) -> int:
+    def named_by_others(record: MatchRecord) -> int:
         return sum(
             1
             for other in records
@@ -316,7 +309,7 @@ def choose_representative(records: list[Record]) -> Record:
     return min(records, key=lambda r: (not r.has_associates, -named_by_others(r), r.uid))
 
 
-def _member(record: Record, register: _Register) -> Member:
+def _member(record: MatchRecord, register: _Register) -> Member:
     return Member(
         id=record.id,
         uid=record.uid,
@@ -333,7 +326,7 @@ def _member(record: Record, register: _Register) -> Member:
 
 def _describe(
     linked: LinkedSet,
-    by_id: dict[int, Record],
+    by_id: dict[int, MatchRecord],
     register: _Register,
     rejected: list[tuple[int, int]],
 ) -> DuplicateSet:

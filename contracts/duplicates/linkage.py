@@ -27,9 +27,10 @@ from contracts.duplicates.blocking import (
     encode_pair,
     sorted_unique,
 )
-from contracts.duplicates.compare import PairComparison, Record, compare
+from contracts.duplicates.compare import MatchRecord, PairComparison, compare
 from contracts.duplicates.pair_scores import RecordColumns, could_link
 from contracts.duplicates.weights import Weights
+from contracts.graphs import UnionFind
 
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
@@ -91,27 +92,6 @@ class Linkage:
     held_apart: list[Link] = field(default_factory=list)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, item: int) -> int:
-        self.parent.setdefault(item, item)
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return root
-
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        self.parent[max(ra, rb)] = min(ra, rb)
-        return True
-
-
 def _bridges(nodes: Sequence[int], links: Sequence[Link]) -> set[Pair]:
     """Links whose removal splits the set (Tarjan, iterative)."""
     adjacent: dict[int, list[tuple[int, Pair]]] = defaultdict(list)
@@ -150,7 +130,7 @@ def _bridges(nodes: Sequence[int], links: Sequence[Link]) -> set[Pair]:
 
 
 def link_records(
-    records: Sequence[Record],
+    records: Sequence[MatchRecord],
     weights: Weights,
     decisions: Mapping[tuple[str, str], Decision] | None = None,
     *,
@@ -226,7 +206,7 @@ def _components(
     it is the weaker evidence against a stronger one. Returns the sets and the
     links held apart.
     """
-    union = _UnionFind()
+    union: UnionFind[int] = UnionFind()
     sources: dict[int, set[str]] = {}
     tree: list[Link] = []
     held_apart: list[Link] = []
@@ -243,9 +223,7 @@ def _components(
         union.union(link.a_id, link.b_id)
         sources[union.find(link.a_id)] = in_a | in_b
         tree.append(link)
-    members: dict[int, list[int]] = defaultdict(list)
-    for node in union.parent:
-        members[union.find(node)].append(node)
+    members = union.groups()
     tree_by_root: dict[int, list[Link]] = defaultdict(list)
     for link in tree:
         tree_by_root[union.find(link.a_id)].append(link)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.compare import PairComparison, Record, compare
+from contracts.duplicates.compare import MatchRecord, PairComparison, compare
 from contracts.duplicates.finder import Member, _load, _member, load_decisions
 from contracts.duplicates.learned_weights import store_weights
 from contracts.duplicates.linkage import CONFIRMED, REJECTED, Decision, uid_pair
@@ -34,7 +34,7 @@ def _money(value: Decimal | None) -> str:
     return format_gbp(value) if value is not None else ""
 
 
-def shown_values(record: Record, names: dict[int, str]) -> dict[str, str]:
+def shown_values(record: MatchRecord, names: dict[int, str]) -> dict[str, str]:
     """What each compared field holds for one record, as ``explain`` shows it side by side."""
     commissioners = sorted(
         record.commissioners, key=lambda c: (c != record.lead_id, names.get(c, ""))

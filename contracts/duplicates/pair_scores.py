@@ -25,7 +25,7 @@ from contracts.duplicates.compare import (
     PROVIDER_ALIKE,
     ROUNDING_MAX_SHARE,
     ROUNDING_UNITS,
-    Record,
+    MatchRecord,
 )
 from contracts.duplicates.weights import FIELD_LEVELS, Weights
 from contracts.vocabulary import category_relation
@@ -59,7 +59,7 @@ def _pence(values: Sequence[object]) -> tuple[Ints, Bools]:
 class RecordColumns:
     """The records' fields as arrays, indexed by position."""
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[MatchRecord]) -> None:
         self.records = records
         self.position = {r.id: i for i, r in enumerate(records)}
         self.source = _codes([r.source for r in records])

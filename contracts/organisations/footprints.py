@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from contracts.errors import ContractsError
+from contracts.graphs import successor_chain
 
 FOOTPRINTS_FILE = Path(__file__).parents[1] / "data" / "footprints.toml"
 DEFAULT_FOOTPRINT = "mid and south Essex"
@@ -150,11 +151,9 @@ def _expand(ids: list[int], orgs: list[_Org]) -> frozenset[int]:
     members |= {o.id for o in orgs if o.parent_id in icbs}
     by_id = {o.id: o for o in orgs}
     for org in orgs:
-        chain, node = [org.id], org
-        while node.successor_id is not None and node.successor_id not in chain:
-            if node.successor_id in members:
-                members.update(chain)
-                break
-            chain.append(node.successor_id)
-            node = by_id[node.successor_id]
+        chain = successor_chain(org.id, lambda known: by_id[known].successor_id)
+        # A body whose successor is a member was a member before it closed.
+        joins = next((n for n, later in enumerate(chain) if n and later in members), None)
+        if joins is not None:
+            members.update(chain[:joins])
     return frozenset(members)

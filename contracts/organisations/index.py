@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.errors import ContractsError, OrganisationNotFound
+from contracts.graphs import successor_chain
 from contracts.organisations.names import normalise_name, simplify
 from contracts.organisations.national_data import read_national
 from contracts.organisations.national_load import LoadReport, load_national, renormalise_aliases
@@ -172,14 +173,12 @@ class OrganisationIndex:
 
     def on_date(self, organisation: Organisation, on: dt.date) -> Organisation:
         """``organisation``, or the successor that carried on its work by ``on``."""
-        seen = {id(organisation)}
-        while organisation.close_date is not None and organisation.close_date < on:
-            successor = self._by_id.get(organisation.successor_id or -1)
-            if successor is None or id(successor) in seen:
-                break
-            organisation = successor
-            seen.add(id(successor))
-        return organisation
+
+        def carried_on_by(org: Organisation) -> Organisation | None:
+            closed = org.close_date is not None and org.close_date < on
+            return self._by_id.get(org.successor_id or -1) if closed else None
+
+        return successor_chain(organisation, carried_on_by)[-1]
 
     def suggest(
         self,
@@ -259,11 +258,7 @@ def name_similarity(a: str, b: str, **_: object) -> float:
 
 def successor_root(organisation: Organisation) -> Organisation:
     """The organisation at the end of the successor chain (itself if none)."""
-    seen = {organisation.id}
-    while organisation.successor is not None and organisation.successor.id not in seen:
-        organisation = organisation.successor
-        seen.add(organisation.id)
-    return organisation
+    return successor_chain(organisation, lambda org: org.successor)[-1]
 
 
 def find_organisation(session: Session, text: str) -> Organisation:

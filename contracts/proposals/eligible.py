@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from contracts.contract_forms import FormReading, read_form
 from contracts.organisations.footprints import Footprint
-from contracts.proposals.grouping import ContractRecord, OrgInfo
+from contracts.proposals.grouping import OrgInfo, RuleInput
 from contracts.store.models import Contract, ContractParty, PartyRole, contract_uid
 from contracts.vocabulary import known_category, refine_category
 
@@ -84,7 +84,7 @@ def load_records(
     orgs: dict[int, OrgInfo],
     representatives: dict[int, int],
     forms: frozenset[str],
-) -> tuple[dict[int, Row[Any]], list[ContractRecord], list[LeftOut]]:
+) -> tuple[dict[int, Row[Any]], list[RuleInput], list[LeftOut]]:
     """The contracts the rules may use: in force, in the footprint, of a form some rule
     merges, each counted once; and every other contract in the register, with why."""
     statement = select(*CONTRACT_COLUMNS).where(
@@ -161,7 +161,7 @@ def load_records(
         category = known_category(contract.service_category) or contract.service_category
         narrowed = refine_category(category, contract.title)
         records.append(
-            ContractRecord(
+            RuleInput(
                 id=contract.id,
                 uid=uid_of(contract),
                 provider_id=contract.provider_id,

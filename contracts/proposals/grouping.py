@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from contracts.graphs import successor_chain
 from contracts.proposals.members import members_hash, proposal_id
 from contracts.proposals.rules import LEAD_LARGEST_SHARE, Rule, RuleSet
 from contracts.store.money import format_gbp
@@ -48,7 +49,7 @@ class OrgInfo:
 
 
 @dataclass(frozen=True)
-class ContractRecord:
+class RuleInput:
     """One contract as the rules see it: a duplicate set's representative."""
 
     id: int
@@ -74,7 +75,7 @@ class Draft:
 
     id: str
     rule: Rule
-    members: list[ContractRecord]
+    members: list[RuleInput]
     provider_id: int | None
     lead_id: int
     commissioner_ids: list[int]  # the lead first
@@ -175,15 +176,10 @@ class Grouper:
     def chain(self, org_id: int) -> list[int]:
         """The organisation and its successors, in order (remembered: asked per contract)."""
         known = self._chains.get(org_id)
-        if known is not None:
-            return known
-        chain = [org_id]
-        org = self.orgs[org_id]
-        while org.successor_id is not None and org.successor_id not in chain:
-            chain.append(org.successor_id)
-            org = self.orgs[org.successor_id]
-        self._chains[org_id] = chain
-        return chain
+        if known is None:
+            known = successor_chain(org_id, lambda found: self.orgs[found].successor_id)
+            self._chains[org_id] = known
+        return known
 
     def provider_on_date(self, org_id: int) -> int:
         """The provider, or its successor if it had closed by the date."""
@@ -207,7 +203,7 @@ class Grouper:
 
     # --- grouping --------------------------------------------------------------
 
-    def group_key(self, rule: Rule, record: ContractRecord) -> tuple[object, ...] | None:
+    def group_key(self, rule: Rule, record: RuleInput) -> tuple[object, ...] | None:
         """Which group of ``rule`` the record joins, or None if the rule leaves it alone."""
         form_group = self.rules.form_group_of(rule, record.contract_form)
         if form_group is None:
@@ -243,14 +239,14 @@ class Grouper:
             key.append(value)
         return tuple(key)
 
-    def drafts(self, records: Iterable[ContractRecord]) -> list[Draft]:
+    def drafts(self, records: Iterable[RuleInput]) -> list[Draft]:
         """Every rule's proposals, in rule order then by ID, with overlaps flagged."""
         ordered = sorted(records, key=lambda r: r.uid)
         found: list[Draft] = []
         for rule in self.rules.rules:
             if not rule.enabled:
                 continue
-            groups: dict[tuple[object, ...], list[ContractRecord]] = defaultdict(list)
+            groups: dict[tuple[object, ...], list[RuleInput]] = defaultdict(list)
             for record in ordered:
                 key = self.group_key(rule, record)
                 if key is not None:
@@ -264,7 +260,7 @@ class Grouper:
         _flag_overlaps(found)
         return found
 
-    def _draft(self, rule: Rule, members: list[ContractRecord]) -> Draft | None:
+    def _draft(self, rule: Rule, members: list[RuleInput]) -> Draft | None:
         if len(members) < rule.min_contracts:
             return None
         commissioners = {m.lead_id for m in members} | {a for m in members for a in m.associate_ids}
@@ -309,7 +305,7 @@ class Grouper:
     def _lead(
         self,
         rule: Rule,
-        members: list[ContractRecord],
+        members: list[RuleInput],
         commissioners: set[int],
         total: Decimal | None,
     ) -> tuple[int, str]:
@@ -340,7 +336,7 @@ class Grouper:
             reason += f"; the rule's lead {self.orgs[chosen].name} is not party to these contracts"
         return lead, reason
 
-    def _services(self, members: list[ContractRecord]) -> str:
+    def _services(self, members: list[RuleInput]) -> str:
         categories = sorted(
             {m.service_category for m in members if m.service_category}, key=_category_order
         )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+
+from contracts.graphs import UnionFind
 
 
 def proposal_id(rule_name: str, uids: Iterable[str]) -> str:
@@ -38,25 +39,15 @@ def overlap_groups(member_sets: dict[str, set[int]]) -> list[list[str]]:
     group of overlapping proposals becomes one contract after: each contract
     is counted once.
     """
-    parent: dict[str, str] = {key: key for key in member_sets}
-
-    def find(item: str) -> str:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
+    union = UnionFind(sorted(member_sets))
     holder: dict[int, str] = {}
     for key in sorted(member_sets):
         for member in member_sets[key]:
             if member in holder:
-                parent[find(key)] = find(holder[member])
+                union.union(key, holder[member])
             else:
                 holder[member] = key
-    groups: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(member_sets):
-        groups[find(key)].append(key)
-    return sorted(groups.values())
+    return sorted(union.groups().values())
 
 
 def count_once(member_sets: Iterable[set[int]]) -> tuple[set[int], int]:

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from contracts.commands.timeline import LEGEND, headline, proposal_lines
 from contracts.duplicates.finder import find_duplicates
 from contracts.duplicates.stored_run import remember
 from contracts.proposals.plan import make_plan
 from contracts.proposals.stored import propose
+from contracts.proposals.timeline import LEGEND, headline, proposal_lines
 from contracts.sample.generate import SampleResult, load_truth, write_sample
 from contracts.sample.world import AS_AT
 from contracts.store import db
@@ -234,8 +234,11 @@ def _fresh_database(path: Path) -> str:
 
 
 def _count_contracts(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
+    return (
+        session.scalar(
+            select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
+        )
+        or 0
     )
 
 

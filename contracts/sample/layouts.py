@@ -127,8 +127,27 @@ MONTHS = (
 )
 
 
+class RegisterFile:
+    """What every sample register's layout says through its columns and file name."""
+
+    file_name: str
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f for f, _ in self.columns)
+
+    @property
+    def is_csv(self) -> bool:
+        return self.file_name.endswith(".csv")
+
+    @property
+    def source(self) -> str:
+        return Path(self.file_name).stem
+
+
 @dataclass(frozen=True)
-class Layout:
+class Layout(RegisterFile):
     """How one commissioner keeps its register."""
 
     commissioner: str
@@ -151,18 +170,6 @@ class Layout:
     row_order: str = "provider"  # provider | reference | random
     separator: str = "; "
     commissioner_option: str | None = None  # for registers without a commissioner column
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(f for f, _ in self.columns)
-
-    @property
-    def is_csv(self) -> bool:
-        return self.file_name.endswith(".csv")
-
-    @property
-    def source(self) -> str:
-        return Path(self.file_name).stem
 
 
 _LEAD_COLUMNS = (("commissioner", "Lead Commissioner"), ("associate_commissioners", "Associates"))

@@ -23,6 +23,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from contracts.sample.layouts import MONTHS
 from contracts.sample.other_layouts import (
     COMMISSIONER_NAMES,
     FORM_WORDS,
@@ -42,20 +43,6 @@ from contracts.sample.other_world import (
 TRUTH_FILE = "truth.json"
 STYLE = "other"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LONG_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _FY_START = dt.date(AS_AT.year, 4, 1)
 _FY_END = dt.date(AS_AT.year + 1, 3, 31)
 _SHORTER = (("Services", "Svcs"), ("Service", "Svc"), (" and ", " & "), ("Community", "Comm"))
@@ -146,7 +133,7 @@ def date_cell(day: dt.date, style: str) -> Any:
     if style == "iso":
         return day.isoformat()
     if style == "long":
-        return f"{day.day} {_LONG_MONTHS[day.month - 1]} {day.year}"
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     if style == "mon":
         return f"{day.day}-{_MONTHS[day.month - 1]}-{day.year}"
     return day

@@ -10,8 +10,8 @@ column, money in £000 or "£12.3m", CSV in UTF-8 with a BOM or Windows-1252.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
+from contracts.sample.layouts import RegisterFile
 from contracts.sample.other_world import (
     COUNCIL_LINES,
     GRANT,
@@ -79,7 +79,7 @@ def category_text(service: str, style: str) -> str:
 
 
 @dataclass(frozen=True)
-class OtherLayout:
+class OtherLayout(RegisterFile):
     commissioner: str
     file_name: str
     columns: tuple[tuple[str, str], ...]  # (field, header); fields beyond the canonical ones too
@@ -97,18 +97,6 @@ class OtherLayout:
     commissioner_option: str | None = None
     encoding: str = "utf-8-sig"
     separator: str = ", "
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(f for f, _ in self.columns)
-
-    @property
-    def is_csv(self) -> bool:
-        return self.file_name.endswith(".csv")
-
-    @property
-    def source(self) -> str:
-        return Path(self.file_name).stem
 
 
 OTHER_LAYOUTS: tuple[OtherLayout, ...] = (

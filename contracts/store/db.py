@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,29 +112,28 @@ def current_revision(url: str) -> str | None:
         engine.dispose()
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply the migrations up to ``revision`` (what ``contracts db upgrade`` does)."""
+def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run one alembic command on a connection of our own, in one transaction."""
     engine = _plain_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    except OperationalError as error:
-        raise DatabaseError(f"cannot upgrade {safe_url(url)}: {error.orig}") from error
+            step(config, revision)
     finally:
         engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision`` (what ``contracts db upgrade`` does)."""
+    try:
+        _migrate(url, command.upgrade, revision)
+    except OperationalError as error:
+        raise DatabaseError(f"cannot upgrade {safe_url(url)}: {error.orig}") from error
 
 
 def downgrade(url: str, revision: str) -> None:
-    engine = _plain_engine(url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        engine.dispose()
+    _migrate(url, command.downgrade, revision)
 
 
 def _is_empty(url: str) -> bool:

@@ -1,11 +1,13 @@
 """Writing validated register rows into the store: create, update with history, mark missing.
 
-The importer hands over :class:`ContractRecord` s; :class:`RegisterWriter`
+The importer hands over :class:`ImportedRow` s; :class:`RegisterWriter`
 compares each with what the same source held before (by ``source_key``),
 inserts new contracts and updates changed ones in bulk — one statement per
 chunk, never a flush per row — keeps the old values in ``ContractHistory``,
 and marks contracts that left the register ``in_register=False`` (never
-deleted). The caller owns the transaction.
+deleted). What the source held is read a chunk at a time, and the contracts
+the file still holds are one bit each, so memory does not grow with the
+register. The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class NewProvider:
 
 
 @dataclass
-class ContractRecord:
+class ImportedRow:
     """One valid register row, ready to store (organisations already resolved)."""
 
     source_key: str
@@ -125,25 +127,7 @@ def row_key(title: str, provider: str, commissioner: str | None, start: dt.date 
     return "row-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def previous_import(session: Session, source: str) -> ImportBatch | None:
-    """The newest recorded import of ``source``, if any."""
-    return session.scalars(
-        select(ImportBatch)
-        .where(ImportBatch.source == source, ImportBatch.outcome == "imported")
-        .order_by(ImportBatch.id.desc())
-        .limit(1)
-    ).first()
-
-
 NEW_ORGANISATIONS_LOCK = "contracts: new organisations"
-
-
-def lock_source(session: Session, source: str) -> None:
-    """On PostgreSQL, make a second import of the same source wait for the first.
-
-    SQLite needs nothing: its transactions take the write lock at BEGIN.
-    """
-    locks.hold(session, source)  # the same key as before: sha1 of the source name
 
 
 def _plain(value: Any) -> Any:
@@ -173,28 +157,33 @@ class RegisterWriter:
         self.batch = batch
         self.index = index
         self.result = WriteResult()
-        self._pending: list[ContractRecord] = []
-        self._seen: set[str] = set()
+        self.sheets_in_scope = sheets_in_scope
+        self._pending: list[ImportedRow] = []
+        self._rejected: list[str] = []  # keys of rejected rows, looked up a chunk at a time
+        self._seen = bytearray()  # a bit per contract id the file holds
         self._new_providers: dict[str, Organisation] = {}
-        self._existing = self._load_existing(sheets_in_scope)
 
-    def _load_existing(self, sheets: set[str] | None) -> dict[str, dict[str, Any]]:
+    def _snapshots(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """What the source held before under these keys (one chunk's)."""
         existing: dict[str, dict[str, Any]] = {}
         rows = self.session.execute(
-            select(*_SNAPSHOT_COLUMNS).where(Contract.source == self.source)
+            select(*_SNAPSHOT_COLUMNS).where(
+                Contract.source == self.source, Contract.source_key.in_(keys)
+            )
         ).mappings()
         for row in rows:
             snapshot = dict(row)
             snapshot["commissioner_id"] = None
             snapshot["associate_ids"] = ()
-            snapshot["in_scope"] = sheets is None or row["source_sheet"] in sheets
             existing[row["source_key"]] = snapshot
+        if not existing:
+            return existing
+        by_id = {s["id"]: s for s in existing.values()}
         parties = self.session.execute(
             select(
                 ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role
-            ).where(ContractParty.contract.has(Contract.source == self.source))
+            ).where(ContractParty.contract_id.in_(list(by_id)))
         )
-        by_id = {s["id"]: s for s in existing.values()}
         for contract_id, organisation_id, role in parties:
             snapshot = by_id[contract_id]
             if role == PartyRole.LEAD:
@@ -207,10 +196,32 @@ class RegisterWriter:
 
     def mark_seen(self, source_key: str) -> None:
         """A row that is in the file but rejected: not missing, and left as it was."""
-        self._seen.add(source_key)
+        self._rejected.append(source_key)
+        if len(self._rejected) >= CHUNK_SIZE:
+            self._see_rejected()
 
-    def add(self, record: ContractRecord) -> None:
-        self._seen.add(record.source_key)
+    def _see_rejected(self) -> None:
+        keys, self._rejected = self._rejected, []
+        if keys:
+            found = self.session.scalars(
+                select(Contract.id).where(
+                    Contract.source == self.source, Contract.source_key.in_(keys)
+                )
+            )
+            for contract_id in found:
+                self._see(contract_id)
+
+    def _see(self, contract_id: int) -> None:
+        byte = contract_id >> 3
+        if byte >= len(self._seen):
+            self._seen.extend(bytes(byte + 1 - len(self._seen) + len(self._seen) // 2))
+        self._seen[byte] |= 1 << (contract_id & 7)
+
+    def _was_seen(self, contract_id: int) -> bool:
+        byte = contract_id >> 3
+        return byte < len(self._seen) and bool(self._seen[byte] & (1 << (contract_id & 7)))
+
+    def add(self, record: ImportedRow) -> None:
         self._pending.append(record)
         if len(self._pending) >= CHUNK_SIZE:
             self.flush()
@@ -221,18 +232,20 @@ class RegisterWriter:
         if not pending:
             return
         self._create_providers(pending)
-        inserts: list[ContractRecord] = []
-        updates: list[tuple[ContractRecord, dict[str, Any]]] = []
+        existing = self._snapshots([r.source_key for r in pending])
+        inserts: list[ImportedRow] = []
+        updates: list[tuple[ImportedRow, dict[str, Any], int]] = []
         moves: list[dict[str, Any]] = []
         for record in pending:
-            before = self._existing.get(record.source_key)
+            before = existing.get(record.source_key)
             if before is None:
                 inserts.append(record)
                 continue
+            self._see(before["id"])
             values = self._values(record)
             changes = self._changes(before, record, values)
             if changes:
-                updates.append((record, changes))
+                updates.append((record, changes, before["id"]))
             else:
                 self.result.unchanged += 1
                 place = (self.file_name, record.sheet, record.row)
@@ -251,13 +264,13 @@ class RegisterWriter:
         if moves:
             self.session.execute(update(Contract), moves)
 
-    def _provider_id(self, record: ContractRecord) -> int:
+    def _provider_id(self, record: ImportedRow) -> int:
         provider = record.provider
         if isinstance(provider, NewProvider):
             provider = self._new_providers[normalise_name(provider.name)]
         return provider.id
 
-    def _create_providers(self, records: Iterable[ContractRecord]) -> None:
+    def _create_providers(self, records: Iterable[ImportedRow]) -> None:
         pending: dict[str, NewProvider] = {}
         for record in records:
             if isinstance(record.provider, NewProvider):
@@ -294,7 +307,7 @@ class RegisterWriter:
                 self.index.add(organisation)
             self.result.new_organisations.extend(created)
 
-    def _values(self, record: ContractRecord) -> dict[str, Any]:
+    def _values(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "reference": record.reference,
             "title": record.title,
@@ -320,7 +333,7 @@ class RegisterWriter:
         return organisation.name if organisation else str(organisation_id)
 
     def _changes(
-        self, before: dict[str, Any], record: ContractRecord, values: dict[str, Any]
+        self, before: dict[str, Any], record: ImportedRow, values: dict[str, Any]
     ) -> dict[str, Any]:
         changes: dict[str, Any] = {}
         for name, new in values.items():
@@ -345,7 +358,7 @@ class RegisterWriter:
             changes["in_register"] = [False, True]
         return changes
 
-    def _provenance(self, record: ContractRecord) -> dict[str, Any]:
+    def _provenance(self, record: ImportedRow) -> dict[str, Any]:
         return {
             "source_file": self.file_name,
             "source_sheet": record.sheet,
@@ -354,7 +367,7 @@ class RegisterWriter:
             "in_register": True,
         }
 
-    def _insert(self, records: list[ContractRecord]) -> None:
+    def _insert(self, records: list[ImportedRow]) -> None:
         if not records:
             return
         rows = [
@@ -369,25 +382,27 @@ class RegisterWriter:
         # A plain executemany then one SELECT of the new ids: RETURNING with
         # parameter order is several times slower on SQLite for big chunks.
         self.session.execute(insert(Contract), rows)
-        ids = dict(
+        ids: dict[str, int] = dict(
             self.session.execute(
                 select(Contract.source_key, Contract.id).where(
                     Contract.source == self.source,
                     Contract.source_key.in_([r.source_key for r in records]),
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         parties = []
         for record in records:
             contract_id = ids[record.source_key]
             parties.extend(self._party_rows(contract_id, record))
-            self._existing[record.source_key] = {"id": contract_id, "in_scope": True}
+            self._see(contract_id)
         if parties:
             self.session.execute(insert(ContractParty), parties)
         self.result.created += len(records)
 
     @staticmethod
-    def _party_rows(contract_id: int, record: ContractRecord) -> list[dict[str, Any]]:
+    def _party_rows(contract_id: int, record: ImportedRow) -> list[dict[str, Any]]:
         rows = []
         if record.commissioner_id is not None:
             rows.append(
@@ -407,12 +422,11 @@ class RegisterWriter:
             )
         return rows
 
-    def _update(self, updates: list[tuple[ContractRecord, dict[str, Any]]]) -> None:
+    def _update(self, updates: list[tuple[ImportedRow, dict[str, Any], int]]) -> None:
         if not updates:
             return
         rows, history, parties, party_changed = [], [], [], []
-        for record, changes in updates:
-            contract_id = self._existing[record.source_key]["id"]
+        for record, changes, contract_id in updates:
             rows.append({"id": contract_id, **self._values(record), **self._provenance(record)})
             history.append(
                 {"contract_id": contract_id, "import_batch_id": self.batch.id, "changes": changes}
@@ -433,10 +447,23 @@ class RegisterWriter:
     def finish(self) -> WriteResult:
         """Write what is left and mark contracts no longer in the register."""
         self.flush()
+        self._see_rejected()
+        held = self.session.execute(
+            select(
+                Contract.id,
+                Contract.source_key,
+                Contract.title,
+                Contract.source_sheet,
+                Contract.source_row,
+            )
+            .where(Contract.source == self.source, Contract.in_register.is_(True))
+            .execution_options(yield_per=CHUNK_SIZE)
+        ).mappings()
+        sheets = self.sheets_in_scope
         gone = [
-            snapshot
-            for key, snapshot in self._existing.items()
-            if key not in self._seen and snapshot.get("in_register") and snapshot["in_scope"]
+            dict(row)
+            for row in held
+            if not self._was_seen(row["id"]) and (sheets is None or row["source_sheet"] in sheets)
         ]
         if gone:
             self.session.execute(

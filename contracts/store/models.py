@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Enum,
     Float,
     ForeignKey,
     Index,
@@ -56,6 +57,19 @@ JsonList = Annotated[list[Any], mapped_column(JSON, default=list)]
 def contract_uid(source: str, source_key: str) -> str:
     """A contract's stable identity in one string: what decisions and exports refer to."""
     return f"{source}:{source_key}"
+
+
+def enum_column(enum: type[StrEnum], length: int) -> Enum:
+    """A StrEnum stored as its value in a plain VARCHAR of ``length``: no database enum
+    type and no CHECK, so the schema stays what the migrations made, while Python
+    reads and writes the enum's members."""
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):
@@ -100,11 +114,15 @@ class Organisation(Base):
 
     id: Mapped[IntPK]
     name: Mapped[ShortText]
-    kind: Mapped[str] = mapped_column(String(40), default=OrganisationKind.OTHER)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, 40), default=OrganisationKind.OTHER
+    )
     ods_code: Mapped[Code | None] = mapped_column(unique=True)
     gss_code: Mapped[Code | None] = mapped_column(unique=True)
     is_commissioner: Mapped[bool] = mapped_column(default=False)
-    footprint: Mapped[str] = mapped_column(String(40), default=Footprint.OTHER)
+    footprint: Mapped[Footprint] = mapped_column(
+        enum_column(Footprint, 40), default=Footprint.OTHER
+    )
     open_date: Mapped[dt.date | None]
     close_date: Mapped[dt.date | None]
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -249,7 +267,7 @@ class ContractParty(Base):
     id: Mapped[IntPK]
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    role: Mapped[str] = mapped_column(String(40))
+    role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole, 40))
 
     contract: Mapped[Contract] = relationship(back_populates="parties")
     organisation: Mapped[Organisation] = relationship()
@@ -370,7 +388,9 @@ class Proposal(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # stable: rule + members
     rule: Mapped[str] = mapped_column(String(100), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.CANDIDATE, index=True)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus, 20), default=ProposalStatus.CANDIDATE, index=True
+    )
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     lead_commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     footprint: Mapped[str] = mapped_column(String(200))
@@ -429,7 +449,7 @@ class ProposalCommissioner(Base):
     id: Mapped[IntPK]
     proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    role: Mapped[str] = mapped_column(String(40))
+    role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole, 40))
 
     proposal: Mapped[Proposal] = relationship(back_populates="commissioners")
     organisation: Mapped[Organisation] = relationship()
@@ -442,8 +462,8 @@ class ProposalDecision(Base):
 
     id: Mapped[IntPK]
     proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), index=True)
-    decision: Mapped[str] = mapped_column(String(20))
-    previous_status: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, 20))
+    previous_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, 20))
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[Timestamp]
     notes: Mapped[str | None] = mapped_column(Text)

@@ -69,7 +69,8 @@ from contracts.workbook.rows import (
     proposal_chunks,
 )
 from contracts.workbook.style import Formula, SheetWriter
-from contracts.workbook.summary_sheet import SummaryFigures, write_summary
+from contracts.workbook.summary_figures import SummaryFigures
+from contracts.workbook.summary_sheet import write_summary
 
 T = TypeVar("T")
 

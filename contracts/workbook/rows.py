@@ -187,14 +187,16 @@ def _members(session: Session, ids: list[str]) -> dict[str, list[MemberRow]]:
             associates[contract_id].append(name)
     members: dict[str, list[MemberRow]] = defaultdict(list)
     for proposal_id, contract_id, *columns in rows:
-        # The columns, then lead and associates: its last two fields.
-        fields: tuple[Any, ...] = (
-            contract_id,
-            *columns,
-            leads.get(contract_id),
-            tuple(associates.get(contract_id, ())),
+        members[proposal_id].append(
+            MemberRow(
+                *(
+                    contract_id,
+                    *columns,
+                    leads.get(contract_id),
+                    tuple(associates.get(contract_id, ())),
+                )
+            )
         )
-        members[proposal_id].append(MemberRow(*fields))
     for listed in members.values():
         listed.sort(key=lambda m: (m.source, m.reference or "", m.id))
     return members

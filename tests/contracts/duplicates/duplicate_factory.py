@@ -6,24 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.compare import Record
-from contracts.store.models import Contract, ContractParty, Organisation, PartyRole
+from contracts.duplicates.compare import MatchRecord
+from contracts.store.models import Contract
+from tests.contracts.store.factory import reference_org as org
+from tests.contracts.store.factory import store_contract
 
 START = dt.date(2016, 4, 1)
 END = dt.date(2019, 3, 31)
-
-
-def org(session: Session, code: str) -> Organisation:
-    found = session.scalar(
-        select(Organisation).where(
-            (Organisation.ods_code == code) | (Organisation.gss_code == code)
-        )
-    )
-    assert found is not None, f"reference organisation {code} missing"
-    return found
 
 
 def add_contract(
@@ -56,15 +47,12 @@ def add_contract(
         total_value=Decimal(total) if total is not None else None,
         in_register=in_register,
     )
-    if lead:
-        contract.parties.append(ContractParty(organisation=org(session, lead), role=PartyRole.LEAD))
-    for code in associates:
-        contract.parties.append(
-            ContractParty(organisation=org(session, code), role=PartyRole.ASSOCIATE)
-        )
-    session.add(contract)
-    session.flush()
-    return contract
+    return store_contract(
+        session,
+        contract,
+        org(session, lead) if lead else None,
+        [org(session, code) for code in associates],
+    )
 
 
 def record(
@@ -84,9 +72,9 @@ def record(
     provider_name: str | None = None,
     coded: bool = False,
     terms: Sequence[str] = (),
-) -> Record:
+) -> MatchRecord:
     """A pure record (no database) for comparison and linkage tests."""
-    return Record.build(
+    return MatchRecord.build(
         provider_name=provider_name,
         provider_coded=coded,
         provider_terms=tuple(terms),

@@ -13,8 +13,8 @@ from contracts.duplicates.finder import find_duplicates, set_id
 from contracts.duplicates.pair import explain_pair, record_decision
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.errors import ContractsError
+from contracts.proposals.summary import summarise_register
 from contracts.store.models import AuditEntry, Contract, DuplicateDecision
-from contracts.store.summary import summarise_register
 from tests.contracts.duplicates.duplicate_factory import add_contract
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.duplicates.blocking import candidate_pairs
-from contracts.duplicates.compare import Record
+from contracts.duplicates.compare import MatchRecord
 from contracts.duplicates.finder import set_id
 from contracts.duplicates.linkage import CONFIRMED, REJECTED, Decision, link_records, uid_pair
 from contracts.duplicates.weights import load_weights
@@ -19,7 +19,7 @@ from tests.contracts.duplicates.duplicate_factory import record
 WEIGHTS = load_weights()
 
 
-def sets_of(records: list[Record], decisions=None, weights=WEIGHTS) -> list[list[int]]:  # type: ignore[no-untyped-def]
+def sets_of(records: list[MatchRecord], decisions=None, weights=WEIGHTS) -> list[list[int]]:  # type: ignore[no-untyped-def]
     return [s.member_ids for s in link_records(records, weights, decisions).sets]
 
 
@@ -101,10 +101,10 @@ TITLES = ["Community Services", "Comm svcs", "MH services", "Wheelchair service"
 
 
 @st.composite
-def registers(draw: st.DrawFn) -> list[Record]:
+def registers(draw: st.DrawFn) -> list[MatchRecord]:
     """A register of 'real' contracts, some recorded in two or three registers."""
     count = draw(st.integers(1, 12))
-    records: list[Record] = []
+    records: list[MatchRecord] = []
     next_id = 1
     for n in range(count):
         provider = draw(st.integers(1, 4))
@@ -132,7 +132,9 @@ def registers(draw: st.DrawFn) -> list[Record]:
 
 @settings(max_examples=60, deadline=None)
 @given(registers(), st.randoms(use_true_random=False))
-def test_input_order_does_not_change_the_sets(records: list[Record], rnd: random.Random) -> None:
+def test_input_order_does_not_change_the_sets(
+    records: list[MatchRecord], rnd: random.Random
+) -> None:
     shuffled = list(records)
     rnd.shuffle(shuffled)
     assert sets_of(shuffled) == sets_of(records)
@@ -140,7 +142,7 @@ def test_input_order_does_not_change_the_sets(records: list[Record], rnd: random
 
 @settings(max_examples=60, deadline=None)
 @given(registers())
-def test_an_unrelated_contract_does_not_change_existing_sets(records: list[Record]) -> None:
+def test_an_unrelated_contract_does_not_change_existing_sets(records: list[MatchRecord]) -> None:
     unrelated = record(
         10_000,
         source="elsewhere",
@@ -155,7 +157,7 @@ def test_an_unrelated_contract_does_not_change_existing_sets(records: list[Recor
 
 @settings(max_examples=60, deadline=None)
 @given(registers())
-def test_sets_are_disjoint_and_never_hold_a_contract_twice(records: list[Record]) -> None:
+def test_sets_are_disjoint_and_never_hold_a_contract_twice(records: list[MatchRecord]) -> None:
     seen: set[int] = set()
     for members in sets_of(records):
         assert len(members) == len(set(members)) >= 2
@@ -165,7 +167,7 @@ def test_sets_are_disjoint_and_never_hold_a_contract_twice(records: list[Record]
 
 @settings(max_examples=60, deadline=None)
 @given(registers())
-def test_a_set_holds_each_register_at_most_once(records: list[Record]) -> None:
+def test_a_set_holds_each_register_at_most_once(records: list[MatchRecord]) -> None:
     source = {r.id: r.source for r in records}
     for members in sets_of(records):
         registers_in_set = [source[m] for m in members]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.duplicates.compare import (
-    Record,
+    MatchRecord,
     compare,
     logistic2,
     normalise_reference,
@@ -335,7 +335,7 @@ SUCCESSORS = {1: (9,), 2: (1, 9), 3: ()}
 
 def _rich(  # type: ignore[no-untyped-def]
     id, source, ref, title, provider, name, coded, comms, cat, start, length, annual, total
-) -> Record:
+) -> MatchRecord:
     return record(
         id,
         source=source,

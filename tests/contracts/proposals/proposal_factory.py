@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from contracts.organisations.index import OrganisationIndex
 from contracts.store.models import (
     Contract,
-    ContractParty,
     Organisation,
     OrganisationKind,
-    PartyRole,
 )
+from tests.contracts.store.factory import store_contract
 
 AS_AT = dt.date(2016, 4, 1)
 START = dt.date(2015, 4, 1)
@@ -82,14 +81,9 @@ class Register:
             annual_value=Decimal(value) if value is not None else None,
             in_register=in_register,
         )
-        if commissioner:
-            contract.parties.append(
-                ContractParty(organisation=self.org(commissioner), role=PartyRole.LEAD)
-            )
-        for code in associates:
-            contract.parties.append(
-                ContractParty(organisation=self.org(code), role=PartyRole.ASSOCIATE)
-            )
-        self.session.add(contract)
-        self.session.flush()
-        return contract
+        return store_contract(
+            self.session,
+            contract,
+            self.org(commissioner) if commissioner else None,
+            [self.org(code) for code in associates],
+        )

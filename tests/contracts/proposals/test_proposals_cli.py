@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import main
-from contracts.store.summary import summarise_register
+from contracts.proposals.summary import summarise_register
 from tests.contracts.proposals.proposal_factory import COUNCIL, Register
 
 INTERFACE_KEYS = {

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from contracts.proposals.grouping import ContractRecord, Draft, Grouper, OrgInfo
+from contracts.proposals.grouping import Draft, Grouper, OrgInfo, RuleInput
 from contracts.proposals.rules import load_rules
 from contracts.proposals.stored import propose
 from contracts.store.models import Contract, Footprint
@@ -50,13 +50,13 @@ money = st.one_of(
 
 
 @st.composite
-def records(draw: st.DrawFn) -> list[ContractRecord]:
+def records(draw: st.DrawFn) -> list[RuleInput]:
     count = draw(st.integers(min_value=0, max_value=30))
     found = []
     for number in range(count):
         lead = draw(st.sampled_from([1, 2, 3, 4, 5]))
         found.append(
-            ContractRecord(
+            RuleInput(
                 id=number + 1,
                 uid=f"src{draw(st.integers(0, 3))}:C{number:03d}",
                 provider_id=draw(st.sampled_from([10, 11, 12, 13, 14, None])),
@@ -103,9 +103,7 @@ def fingerprint(drafts: list[Draft]) -> list[tuple[object, ...]]:
 
 @settings(max_examples=100, deadline=None)
 @given(records(), st.randoms(use_true_random=False))
-def test_the_result_does_not_depend_on_input_order(
-    found: list[ContractRecord], random: object
-) -> None:
+def test_the_result_does_not_depend_on_input_order(found: list[RuleInput], random: object) -> None:
     shuffled = list(found)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert fingerprint(grouper().drafts(found)) == fingerprint(grouper().drafts(shuffled))
@@ -113,7 +111,7 @@ def test_the_result_does_not_depend_on_input_order(
 
 @settings(max_examples=100, deadline=None)
 @given(records())
-def test_within_one_rule_a_contract_is_in_at_most_one_proposal(found: list[ContractRecord]) -> None:
+def test_within_one_rule_a_contract_is_in_at_most_one_proposal(found: list[RuleInput]) -> None:
     drafts = grouper().drafts(found)
     for rule in {d.rule.name for d in drafts}:
         counts = Counter(m.id for d in drafts if d.rule.name == rule for m in d.members)
@@ -122,7 +120,7 @@ def test_within_one_rule_a_contract_is_in_at_most_one_proposal(found: list[Contr
 
 @settings(max_examples=100, deadline=None)
 @given(records())
-def test_every_proposal_value_is_the_exact_sum_of_its_members(found: list[ContractRecord]) -> None:
+def test_every_proposal_value_is_the_exact_sum_of_its_members(found: list[RuleInput]) -> None:
     for draft in grouper().drafts(found):
         known = [m.annual_value for m in draft.members if m.annual_value is not None]
         assert draft.annual_value == (sum(known, Decimal("0.00")) if known else None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from contracts.commands.timeline import BAR, CUT, EXTENSION, TERM, headline, timeline
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import (
     Plan,
@@ -15,6 +14,7 @@ from contracts.proposals.plan import (
     default_go_live,
     needs,
 )
+from contracts.proposals.timeline import BAR, CUT, EXTENSION, TERM, headline, timeline
 
 ON = dt.date(2016, 4, 1)
 

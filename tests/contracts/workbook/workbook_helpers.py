@@ -14,28 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.proposals.stored import proposal_member_hash
 from contracts.store.models import (
     Contract,
-    ContractParty,
     Organisation,
     PartyRole,
     Proposal,
     ProposalCommissioner,
     ProposalMember,
 )
+from tests.contracts.store.factory import reference_org as org
+from tests.contracts.store.factory import store_contract
 
 COMMISSIONERS = ("99E", "99F", "06Q", "99G", "07G")
 PROVIDERS = ("RDD", "RQ8", "RAJ", "RYC", "RAT")
-
-
-def org(session: Session, code: str) -> Organisation:
-    found = session.scalar(select(Organisation).where(Organisation.ods_code == code))
-    assert found is not None, f"no reference organisation {code}"
-    return found
 
 
 def add_contract(
@@ -71,16 +65,9 @@ def add_contract(
         source_sheet="Contracts",
         source_row=row,
     )
-    contract.parties.append(
-        ContractParty(organisation=org(session, commissioner), role=PartyRole.LEAD)
+    return store_contract(
+        session, contract, org(session, commissioner), [org(session, c) for c in associates]
     )
-    for code in associates:
-        contract.parties.append(
-            ContractParty(organisation=org(session, code), role=PartyRole.ASSOCIATE)
-        )
-    session.add(contract)
-    session.flush()
-    return contract
 
 
 def add_proposal(

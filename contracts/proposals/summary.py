@@ -1,4 +1,8 @@
-"""Headline figures of the register: how many contracts, what value, held by whom."""
+"""Headline figures of the register: how many contracts, what value, held by whom.
+
+It counts each duplicate set once and reports contracts before → after the plan,
+so it reads the duplicates and the plan: it sits here, above both, not in the store.
+"""
 
 from __future__ import annotations
 
