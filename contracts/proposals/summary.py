@@ -82,12 +82,15 @@ _CHUNK = 5_000
 def _counted_contracts(session: Session, representatives: dict[int, int]) -> dict[int, Counted]:
     """The register's contracts, each duplicate set once, streamed as columns: at
     100,000 contracts ORM objects with their parties cost most of a gigabyte."""
-    connection = session.connection().execution_options(yield_per=_CHUNK)
+    # Options on each statement: on the connection they would outlive the read (a
+    # server-side cursor for the next INSERT, which PostgreSQL refuses).
+    connection = session.connection()
     leads: dict[int, int] = {}
     for contract_id, org_id in connection.execute(
         select(ContractParty.contract_id, ContractParty.organisation_id)
         .where(ContractParty.role == PartyRole.LEAD)
         .order_by(ContractParty.id)
+        .execution_options(yield_per=_CHUNK)
     ):
         leads.setdefault(contract_id, org_id)
     counted: dict[int, Counted] = {}
@@ -95,6 +98,7 @@ def _counted_contracts(session: Session, representatives: dict[int, int]) -> dic
         select(Contract.id, Contract.annual_value, Contract.provider_id)
         .where(Contract.in_register.is_(True))
         .order_by(Contract.source, Contract.source_row)  # as `list` orders them
+        .execution_options(yield_per=_CHUNK)
     ):
         if representatives.get(contract_id, contract_id) == contract_id:
             counted[contract_id] = Counted(value, leads.get(contract_id), provider_id)
