@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench clean
+.PHONY: help demo test lint bench clean readme
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ test: $(VENV)/.test-extras ## create .venv with the test extras, run ruff, mypy 
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy contracts importers cli.py
 	$(BIN)/pytest
+
+readme: $(VENV)/.test-extras ## make the README's example outputs again from the demo
+	$(BIN)/python -m tests.readme_examples
 
 lint: $(VENV)/.test-extras ## ruff only
 	$(BIN)/ruff check .

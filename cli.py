@@ -103,6 +103,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "show_command",
         "Show one contract with its parties, provenance and history.",
     ),
+    "sources": LazyCommand(
+        _MODULES + "sources",
+        "sources_group",
+        "The registers imported: each source with its contracts and imports.",
+    ),
     "summary": LazyCommand(
         _MODULES + "register",
         "summary_command",

@@ -325,21 +325,6 @@ def nearest_category(text: str) -> tuple[str, int]:
     return _WORDS[match[0]], round(match[1])
 
 
-def unknown_word(field: str, value: str) -> str:
-    """The import finding for a service category or contract form the vocabulary does not
-    know: what becomes of it, and for a category the nearest known one."""
-    if field == "service_category":
-        nearest, alike = nearest_category(value)
-        return (
-            f"'{value}' is not a service category the tool knows; kept as written (the "
-            f"nearest known is '{nearest}', {alike}% alike; see `contracts template` for the list)"
-        )
-    return (
-        f"'{value}' is not a contract form the tool knows; inferred from the parties where it "
-        "can be, else kept as written (see `contracts template` for the list)"
-    )
-
-
 def known_category(stored: str | None) -> str | None:
     """A stored category as a canonical name: stored values the vocabulary did not know
     at import may be known now."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, codes
 from importers.columns import ColumnMap
 from importers.place import Place
 from importers.values import DAY_FIRST, MONTH_FIRST, numeric_order_evidence
@@ -58,9 +58,10 @@ def decide_date_orders(
             orders[name] = MONTH_FIRST
             findings.append(
                 place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' read month-first (US style) because of '{raw}'",
+                    codes.DATE_ORDER,
+                    variant="proven",
+                    header=header,
+                    raw=raw,
                     cell=place.cell(column, number),
                     value=raw,
                 )
@@ -70,10 +71,8 @@ def decide_date_orders(
             number, raw = proof[MONTH_FIRST]
             findings.append(
                 place.finding(
-                    "mixed-date-order",
-                    Severity.WARNING,
-                    f"column '{header}' mixes day-first and month-first dates; it was read "
-                    "day-first, so dates like this one are errors",
+                    codes.MIXED_DATE_ORDER,
+                    header=header,
                     cell=place.cell(column, number),
                     value=raw,
                 )
@@ -83,10 +82,11 @@ def decide_date_orders(
             other, (number, raw) = proven[MONTH_FIRST]
             findings.append(
                 place.finding(
-                    "date-order",
-                    Severity.INFO,
-                    f"column '{header}' has only dates that read either way; read month-first "
-                    f"like column '{columns.header_of(other)}' ('{raw}')",
+                    codes.DATE_ORDER,
+                    variant="follows",
+                    header=header,
+                    other=columns.header_of(other),
+                    raw=raw,
                     cell=place.cell(column, header_row),
                 )
             )
@@ -95,11 +95,7 @@ def decide_date_orders(
             if ambiguous and not proof:
                 findings.append(
                     place.finding(
-                        "date-order",
-                        Severity.INFO,
-                        f"column '{header}' has only dates that read either way; "
-                        "read day-first (UK style)",
-                        cell=place.cell(column, header_row),
+                        codes.DATE_ORDER, header=header, cell=place.cell(column, header_row)
                     )
                 )
     return orders, findings

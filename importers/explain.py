@@ -4,12 +4,13 @@ unknown, missing — and, when it refuses a file, one sentence on what the file 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from contracts.errors import InputRejected
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, Severity, codes
 from importers.columns import header_match, nearest_field
 from importers.place import Place
 from importers.reading import Row
@@ -33,13 +34,16 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         header = columns.headers[column]
         # in a recognised layout, the columns not taken are known not to be contract fields
         near = nearest_field(header) if table.schema is None else None
-        hint = f"; if it is the {_field_words(near)}, use --map '{header}={near}'" if near else ""
+        if near in columns.fields:  # never suggest a field a column already holds
+            near = None
         findings.append(
             place.finding(
-                "unknown-column",
-                Severity.WARNING if near else Severity.INFO,
-                f"column '{header}' was not recognised and was not imported{hint} "
-                f"(or --map '{header}=ignore')",
+                codes.UNKNOWN_COLUMN,
+                severity=Severity.WARNING if near else None,
+                variant="near" if near else None,
+                header=header,
+                words=_field_words(near or ""),
+                field=near,
                 cell=place.cell(column, table.header_row),
                 value=header,
             )
@@ -48,9 +52,11 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         header = columns.headers[passed.column]
         findings.append(
             place.finding(
-                "duplicate-column",
-                Severity.WARNING if passed.close else Severity.INFO,
-                f"column '{header}' also fits the {_field_words(passed.field)}; {passed.reason}",
+                codes.DUPLICATE_COLUMN,
+                severity=Severity.WARNING if passed.close else None,
+                header=header,
+                words=_field_words(passed.field),
+                reason=passed.reason,
                 cell=place.cell(passed.column, table.header_row),
                 value=header,
             )
@@ -59,23 +65,52 @@ def column_findings(table: Table, place: Place) -> list[Finding]:
         if multiplier != 1:
             findings.append(
                 place.finding(
-                    "values-scaled",
-                    Severity.INFO,
-                    f"'{columns.header_of(name)}' is in {_SCALE_WORDS.get(multiplier, 'units')}; "
-                    f"its values were multiplied by {multiplier:,}",
+                    codes.VALUES_SCALED,
+                    header=columns.header_of(name),
+                    scale=_SCALE_WORDS.get(multiplier, "units"),
+                    multiplier=multiplier,
                     cell=place.cell(columns.fields[name], table.header_row),
                 )
             )
     for column in sorted(table.sheet.hidden_columns & set(columns.fields.values())):
         findings.append(
             place.finding(
-                "hidden-column",
-                Severity.WARNING,
-                f"column '{columns.headers[column]}' is hidden in Excel but was imported",
+                codes.HIDDEN_COLUMN,
+                header=columns.headers[column],
                 cell=place.cell(column, table.header_row),
             )
         )
     return findings
+
+
+# Fields a register need not have but the tool uses, and what becomes of them without.
+_USEFUL = (
+    ("service_category", None, "every contract's service category is left unknown"),
+    ("contract_form", None, "each contract's form is inferred from its parties and title"),
+    ("start_date", None, "every contract's start is left unknown"),
+    ("end_date", None, "every contract's end is left unknown"),
+    ("annual_value", "value", "every contract's value is left unknown"),
+)
+
+
+def absent_fields(table: Table, place: Place) -> list[Finding]:
+    """A note for each useful field no column holds: category, form, dates, value."""
+    fields = table.columns.fields
+    notes = []
+    for name, variant, outcome in _USEFUL:
+        if name in fields or (variant == "value" and "total_value" in fields):
+            continue
+        notes.append(
+            place.finding(
+                codes.NO_COLUMN,
+                variant=variant,
+                words=_field_words(name),
+                outcome=outcome,
+                field=name,
+                cell=place.row(table.header_row),
+            )
+        )
+    return notes
 
 
 def missing_columns(table: Table, place: Place, missing: Iterable[str]) -> list[Finding]:
@@ -83,11 +118,12 @@ def missing_columns(table: Table, place: Place, missing: Iterable[str]) -> list[
     headers = ", ".join(f"'{h}'" for h in table.columns.headers.values())
     return [
         place.finding(
-            "missing-column",
-            Severity.ERROR,
-            f"no column holds the {_field_words(name)}; the headers found in row "
-            f"{table.header_row} are {headers}; name one with --map 'Header={name}'"
-            + (" or give --commissioner" if name == "commissioner" else ""),
+            codes.MISSING_COLUMN,
+            variant="commissioner" if name == "commissioner" else None,
+            words=_field_words(name),
+            row=table.header_row,
+            headers=headers,
+            field=name,
             cell=place.row(table.header_row),
         )
         for name in sorted(missing)
@@ -148,4 +184,15 @@ def payments_refusal(name: str, table: Table) -> InputRejected:
         f"{name} looks like a {what}, not a contract register: its columns are {shown} and "
         f"each row is a payment; to import it anyway, say which column is the title, "
         f"e.g. --map '{guess}=title'"
+    )
+
+
+def renamed_register_refusal(name: str, source: str, matched: int, total: int) -> InputRejected:
+    """One sentence: the file looks like a register already imported under another name."""
+    quoted = shlex.quote(source)
+    return InputRejected(
+        f"{name} looks like the register already imported as '{source}' ({matched} of its "
+        f"{total} contracts have the same references there); to update that register, "
+        f"import it with --source {quoted}, or to add it as a register of its own, "
+        "use --as-new"
     )

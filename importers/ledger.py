@@ -51,5 +51,9 @@ class KeyLedger:
         ).fetchone()
         return str(found[0]), int(found[1])
 
+    def keys(self) -> list[str]:
+        """Every key seen so far (for a renamed register's check: a new source only)."""
+        return [str(key) for (key,) in self._db.execute("SELECT key FROM keys")]
+
     def close(self) -> None:
         self._db.close()

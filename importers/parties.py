@@ -10,9 +10,9 @@ contract is Mid and South Essex NHS FT), and the report says so once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Any, Protocol
 
-from contracts.findings import Severity
+from contracts.findings import FindingCode, Severity, codes
 from contracts.organisations.index import OrganisationIndex, Suggestion
 from contracts.organisations.names import normalise_name
 from contracts.store.imports import NewProvider
@@ -22,9 +22,11 @@ from contracts.store.models import Organisation
 CLOSE_NAME_SCORE = 85.0
 _LIST_SEPARATORS = (";", "|", "\n", ",")
 
-Emit = Callable[
-    [str, Severity, str, str, str | None], None
-]  # code, severity, message, field, value
+
+class Emit(Protocol):
+    """Reports a finding about the row's field ``name``; ``details`` fill its message."""
+
+    def __call__(self, kind: FindingCode, name: str, value: Any, /, **details: Any) -> None: ...
 
 
 class Parties:
@@ -57,9 +59,7 @@ class Parties:
             if not name:
                 return None
         if not name:
-            emit(
-                "missing-provider", Severity.ERROR, "the contract has no provider", "provider", None
-            )
+            emit(codes.MISSING_PROVIDER, "provider", None)
             return None
         found = self.resolve(name)
         if found is not None:
@@ -77,14 +77,7 @@ class Parties:
                 return None
         if not name:
             if self.default_commissioner is None:
-                emit(
-                    "missing-commissioner",
-                    Severity.ERROR,
-                    "the contract has no commissioner (or use --commissioner for a "
-                    "one-commissioner register)",
-                    "commissioner",
-                    None,
-                )
+                emit(codes.MISSING_COMMISSIONER, "commissioner", None)
             return self.default_commissioner
         found = self.resolve(name)
         if found is None:
@@ -129,10 +122,15 @@ class Parties:
             if name and key in self._said:
                 return None
             self._said.add(key)
-            severity = Severity.WARNING if name else Severity.ERROR
-            used = f"; the {what} was matched by its name" if name else ""
-            message = f"{what} code '{code}' is not a code the tool knows{used}"
-            emit("unknown-code", severity, message, field, code)
+            emit(
+                codes.UNKNOWN_CODE,
+                field,
+                code,
+                severity=Severity.WARNING if name else None,
+                variant="by-name" if name else None,
+                what=what,
+                code=code,
+            )
             return None
         if not name:
             return by_code
@@ -141,13 +139,17 @@ class Parties:
             said = ("unknown-name", what, name, code)
             if said not in self._said:
                 self._said.add(said)
-                emit("name-by-code", Severity.INFO,
-                     f"{what} '{name}' is not a known name; code {code} is {by_code.name}",
-                     what, name)  # fmt: skip
+                emit(
+                    codes.NAME_BY_CODE, what, name, what=what, name=name, code=code,
+                    known=by_code.name,
+                )  # fmt: skip
         elif not self._one_body(by_code, by_name):
-            emit(f"{what}-code-mismatch", Severity.WARNING,
-                 f"{what} code '{code}' is {by_code.name} but the name '{name}' is "
-                 f"{by_name.name}; the code was used", field, code)  # fmt: skip
+            mismatch = (
+                codes.PROVIDER_CODE_MISMATCH if what == "provider"
+                else codes.COMMISSIONER_CODE_MISMATCH
+            )  # fmt: skip
+            emit(mismatch, field, code, code=code, by_code=by_code.name, name=name,
+                 by_name=by_name.name)  # fmt: skip
         return by_code
 
     def _one_body(self, a: Organisation, b: Organisation) -> bool:
@@ -173,9 +175,8 @@ class Parties:
             if key not in self._said:
                 self._said.add(key)
                 closed = found.close_date.strftime("%d/%m/%Y") if found.close_date else "?"
-                emit("successor-by-date", Severity.INFO,
-                     f"{found.name} closed on {closed}; contracts starting after that are "
-                     f"with its successor {current.name}", field, found.name)  # fmt: skip
+                emit(codes.SUCCESSOR_BY_DATE, field, found.name, name=found.name,
+                     closed=closed, successor=current.name)  # fmt: skip
         return current
 
     def _new_provider(self, name: str, emit: Emit) -> NewProvider:
@@ -185,21 +186,16 @@ class Parties:
             suggestion = self.index.suggest(name, parts=False, min_score=CLOSE_NAME_SCORE)
             if suggestion is not None and _may_be_misspelling(key, suggestion):
                 found = suggestion.organisation
-                message = (
-                    f"new provider '{name}' will be added; the nearest known name is "
-                    f"'{found.name}' — if it is that one, run "
-                    f'contracts orgs alias "{name}" {found.code or ""}'.rstrip()
-                )
-                emit("new-provider", Severity.WARNING, message, "provider", name)
+                command = f'contracts orgs alias "{name}" {found.code or ""}'.rstrip()
+                emit(codes.NEW_PROVIDER, "provider", name, severity=Severity.WARNING,
+                     variant="near", name=name, known=found.name, command=command)  # fmt: skip
             else:
-                emit("new-provider", Severity.INFO, f"new provider '{name}' will be added",
-                     "provider", name)  # fmt: skip
+                emit(codes.NEW_PROVIDER, "provider", name, name=name)
         return self.new_providers[key]
 
     def _unknown_commissioner(self, name: str, field: str, what: str, emit: Emit) -> None:
         hint = self.index.hint(name, commissioners_only=True)
-        emit("unknown-commissioner", Severity.ERROR,
-             f"{what} '{name}' is not a known organisation{hint}", field, name)  # fmt: skip
+        emit(codes.UNKNOWN_COMMISSIONER, field, name, what=what, name=name, hint=hint)
 
 
 def _may_be_misspelling(key: str, suggestion: Suggestion) -> bool:

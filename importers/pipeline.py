@@ -23,18 +23,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, codes
 from contracts.organisations.index import OrganisationIndex
 from contracts.store.import_batch import ImportedFile, RegisterImport, Rejected, Tally
 from contracts.store.imports import ImportedRow, NewProvider
 from contracts.store.models import Organisation
+from contracts.store.sources import sources_holding
 from importers.columns import REQUIRED_FIELDS, parse_mapping
 from importers.date_order import decide_date_orders
 from importers.explain import (
+    absent_fields,
     column_findings,
     missing_columns,
     no_header_refusal,
     payments_refusal,
+    renamed_register_refusal,
 )
 from importers.ledger import KeyLedger
 from importers.place import Place
@@ -49,6 +52,9 @@ from importers.validate import RowValidator
 DATE_LOOKAHEAD_ROWS = 5000
 # Files at least this big get a progress bar (on a terminal only).
 PROGRESS_MIN_ROWS = 2000
+# A new source with at least this many contracts, most of them another source's by
+# reference, is taken for that register renamed (one shared contract is a duplicate).
+RENAMED_MIN_CONTRACTS = 2
 
 
 def import_file(
@@ -64,12 +70,15 @@ def import_file(
     rejects: Path | str | None = None,
     imported_by: str | None = None,
     show_progress: bool = False,
+    as_new: bool = False,
 ) -> ImportReport:
     """Import one register into the store (the caller's transaction commits it).
 
     Raises :class:`InputRejected` for a file refused as a whole (format,
-    empty, unreadable, unknown ``--commissioner``); row problems are findings
-    in the returned report, and then nothing is written unless ``skip_invalid``.
+    empty, unreadable, unknown ``--commissioner``, or a new source whose
+    contracts are mostly another source's, unless ``as_new``); row problems
+    are findings in the returned report, and then nothing is written unless
+    ``skip_invalid``.
     """
     path = Path(path)
     user_mapping = parse_mapping(mapping)
@@ -108,7 +117,9 @@ def import_file(
                 default_commissioner=default_commissioner,
                 rejects=Path(rejects) if rejects else None,
                 show_progress=show_progress,
+                as_new=as_new,
             )
+    _in_tense(report)
     return report
 
 
@@ -157,6 +168,7 @@ def _run(
     default_commissioner: Organisation | None,
     rejects: Path | None,
     show_progress: bool,
+    as_new: bool,
 ) -> None:
     skipped: list[Table] = []
     payments: list[Table] = []
@@ -184,6 +196,8 @@ def _run(
                 _sheet_rows(found, register, report, state, index, default_commissioner, mapping)
             )
             _release(sheet_rows)
+        # the keys live in the ledger until it closes: look now, refuse once the file is read
+        renamed = _renamed_from(stored, ledger) if stored.previous is None and not as_new else None
     if not report.sheets and not report.file_level_error:
         if payments:
             raise payments_refusal(register.name, payments[0])
@@ -197,16 +211,10 @@ def _run(
         return
     passed_over = [(t.sheet.name, t in payments) for t in [*skipped, *payments]]
     for name, is_payments in [*passed_over, *((name, False) for name, _ in heads)]:
-        why = (
-            "lists payments, not contracts; skipped (name its title column with --map to import it)"
-            if is_payments
-            else "does not look like a contract register; skipped (use --sheet to import it)"
-        )
         report.findings.append(
-            Finding(
-                "sheet-skipped",
-                Severity.INFO,
-                f"sheet '{name}' {why}",
+            codes.SHEET_SKIPPED.finding(
+                variant="payments" if is_payments else None,
+                name=name,
                 file=register.name,
                 sheet=name,
             )
@@ -216,6 +224,8 @@ def _run(
         report.rejects_path = str(rejects)
     if report.failed:
         return
+    if renamed is not None:
+        raise renamed_register_refusal(register.name, *renamed)
     result = stored.finish(
         Tally(report.rows_read, report.rejected, report.not_contracts),
         [s.name for s in report.sheets],
@@ -228,17 +238,68 @@ def _run(
     for gone in rows.missing:
         where = f"{gone.sheet}!row {gone.row}" if register.kind == "xlsx" else f"line {gone.row}"
         report.findings.append(
-            Finding(
-                "not-in-register",
-                Severity.WARNING,
-                f"'{gone.title}' is no longer in this register; marked as not in the "
-                "register (it is kept, not deleted)",
+            codes.NOT_IN_REGISTER.finding(
+                variant="dry-run" if report.dry_run else None,
+                title=gone.title,
                 file=register.name,
                 cell=f"{where} (last import)",
                 value=gone.source_key,
             )
         )
     report.written = result.written
+
+
+def _renamed_from(stored: RegisterImport, ledger: KeyLedger) -> tuple[str, int, int] | None:
+    """A new source whose contracts are mostly another source's is that register saved
+    under a new file name, and importing it would count every contract twice: that
+    source, how many of the file's contracts it holds, and how many the file has."""
+    keys = ledger.keys()
+    if len(keys) < RENAMED_MIN_CONTRACTS:
+        return None
+    held = sources_holding(stored.session, keys, other_than=stored.file.source)
+    if held and held[0][1] * 2 > len(keys):  # most of them
+        return held[0][0], held[0][1], len(keys)
+    return None
+
+
+class _BelowTotal:
+    """Rows typed under a sheet's grand total: complete contracts are imported, anything
+    else (a note, a signature, another total) is left out, and the report says which."""
+
+    def __init__(self) -> None:
+        self.imported: list[int] = []
+        self.left_out: list[int] = []
+        self.rejected = 0
+
+    def findings(self, place: Place) -> list[Finding]:
+        found = []
+        for kind, numbers in (
+            (codes.BELOW_TOTALS_IMPORTED, self.imported),
+            (codes.BELOW_TOTALS, self.left_out),
+        ):
+            if numbers:
+                shown = ", ".join(map(str, numbers[:20])) + (" …" if len(numbers) > 20 else "")
+                found.append(
+                    place.finding(kind, count=len(numbers), shown=shown, cell=place.row(numbers[0]))
+                )
+        return found
+
+
+# Findings worded as done ("was imported") that a dry run or a refused file has not done.
+_NOT_YET = {"hidden-sheet", "hidden-rows", "hidden-column", "below-totals-imported"}
+
+
+def _in_tense(report: ImportReport) -> None:
+    """Say what happened: a new provider was added once the import wrote it, and what a dry
+    run or a refused file would do is not said to be done."""
+    added = set(report.new_organisations) if report.written else set()
+    not_yet = report.dry_run or report.failed
+    for number, finding in enumerate(report.findings):
+        if finding.code == "new-provider" and str(finding.params.get("name"))[:200] in added:
+            variant = "added-near" if finding.variant == "near" else "added"
+            report.findings[number] = finding.reworded(variant)
+        elif not_yet and finding.code in _NOT_YET:
+            report.findings[number] = finding.reworded("not-yet")
 
 
 def _maps_title(mapping: dict[str, str]) -> bool:
@@ -279,15 +340,9 @@ def _sheet_rows(
         report.file_level_error = True
         return
     if table.sheet.hidden:
-        report.findings.append(
-            place.finding(
-                "hidden-sheet",
-                Severity.WARNING,
-                f"sheet '{table.sheet.name}' is hidden in Excel but looks like a register; "
-                "it was imported",
-            )
-        )
+        report.findings.append(place.finding(codes.HIDDEN_SHEET, name=table.sheet.name))
     report.findings.extend(column_findings(table, place))
+    report.findings.extend(absent_fields(table, place))
     sheet_report = SheetReport(
         table.sheet.name,
         table.header_rows,
@@ -325,7 +380,7 @@ def _sheet_rows(
     sums: dict[str, Decimal] = {"annual_value": Decimal(0), "total_value": Decimal(0)}
     unknown_values = 0
     totals_row: tuple[int, tuple[Any, ...]] | None = None
-    ignored_below_total = 0
+    below_total = _BelowTotal()
     rejected_before = report.rejected  # the totals check is about this sheet's rows alone
     hidden_rows = set(table.sheet.hidden_rows)
     hidden: list[int] = []  # hidden rows that hold data
@@ -335,10 +390,13 @@ def _sheet_rows(
             state.progress.update(task, completed=number)  # type: ignore[union-attr]
         if is_blank(values):
             continue
-        if totals_row is not None and is_grand_total(totals_row[1]):
-            ignored_below_total += 1
+        below = totals_row is not None and is_grand_total(totals_row[1])
+        if below and (is_totals_row(values) or not validator.is_complete(values)):
+            below_total.left_out.append(number)  # a note, a signature, another total
             continue
-        if is_totals_row(values):
+        if below:
+            below_total.imported.append(number)
+        elif is_totals_row(values):
             totals_row = (number, values)
             continue
         if number in hidden_rows:
@@ -349,21 +407,22 @@ def _sheet_rows(
             if reason is not None:
                 report.not_contracts += 1
                 report.findings.append(
-                    place.finding("not-a-contract", Severity.INFO, reason, cell=place.row(number))
+                    place.finding(codes.NOT_A_CONTRACT, reason=reason, cell=place.row(number))
                 )
                 continue
         result = validator.validate(number, values)
         report.findings.extend(result.findings)
         if result.record is not None:
-            if result.record.annual_value is None:
+            if result.record.annual_value is None and not below:
                 unknown_values += 1
             for name in sums:
                 amount = getattr(result.record, name)
-                sums[name] += amount or 0
+                sums[name] += 0 if below else amount or 0  # the totals row sums what is above
             if not state.stop_writing:
                 yield result.record
             continue
         report.rejected += 1
+        below_total.rejected += below
         state.rejected_rows.append(
             RejectedRow(
                 table.sheet.name, number, result.raw, [f for f in result.findings if f.is_error]
@@ -378,25 +437,18 @@ def _sheet_rows(
         shown = ", ".join(str(n) for n in hidden[:20]) + (" …" if len(hidden) > 20 else "")
         report.findings.append(
             place.finding(
-                "hidden-rows",
-                Severity.WARNING,
-                f"{len(hidden)} row(s) are hidden in Excel but were imported: rows {shown}",
-                cell=place.row(hidden[0]),
+                codes.HIDDEN_ROWS, count=len(hidden), shown=shown, cell=place.row(hidden[0])
             )
         )
     if totals_row is not None:
         report.findings.append(
             check_totals(
-                totals_row, columns, sums, unknown_values, report.rejected - rejected_before, place
+                totals_row,
+                columns,
+                sums,
+                unknown_values,
+                report.rejected - rejected_before - below_total.rejected,
+                place,
             )
         )
-    if ignored_below_total:
-        report.findings.append(
-            place.finding(
-                "below-totals",
-                Severity.INFO,
-                f"{ignored_below_total} non-blank row(s) below the totals row were taken as "
-                "notes and not imported",
-                cell=place.row(totals_row[0]) if totals_row else None,
-            )
-        )
+    report.findings.extend(below_total.findings(place))

@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, FindingCode, Severity
 
 
 @dataclass
@@ -29,19 +29,23 @@ class Place:
 
     def finding(
         self,
-        code: str,
-        severity: Severity,
-        message: str,
+        kind: FindingCode,
         *,
         cell: str | None = None,
         value: Any = None,
+        severity: Severity | None = None,
+        variant: str | None = None,
+        column: str | None = None,
+        **params: Any,
     ) -> Finding:
-        return Finding(
-            code=code,
-            severity=severity,
-            message=message,
+        """A finding of ``kind`` in this file and sheet (see :meth:`FindingCode.finding`)."""
+        return kind.finding(
             file=self.file,
             sheet=None if self.is_csv else self.sheet,
             cell=cell,
-            value=None if value is None else str(value),
+            value=value,
+            severity=severity,
+            variant=variant,
+            column=column,
+            **params,
         )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, codes
 from contracts.store.money import format_gbp
 from importers.columns import ColumnMap, mapping_key
 from importers.ledger import KeyLedger
@@ -50,10 +50,9 @@ def shared_references(
     for reference, names in suppliers.items():
         report.findings.append(
             place.finding(
-                "shared-reference",
-                Severity.INFO,
-                f"reference '{reference}' is used by {len(names)} suppliers (a framework or "
-                "lots): each supplier's row was taken as its own contract",
+                codes.SHARED_REFERENCE,
+                reference=reference,
+                count=len(names),
                 cell=place.row(first_rows[reference]),
                 value=reference,
             )
@@ -102,30 +101,23 @@ def check_totals(
         if isinstance(stated, Problem) or stated is None:
             continue
         if stated != sums[name]:
-            caveat = f" ({rejected} rejected row(s) are not in the sum)" if rejected else ""
             return place.finding(
-                "totals-mismatch",
-                Severity.WARNING,
-                f"the totals row says {format_gbp(stated)} for {columns.header_of(name)} but "
-                f"the rows above add up to {format_gbp(sums[name])}{caveat}; "
-                "the totals row was not imported",
+                codes.TOTALS_MISMATCH,
+                variant="rejected" if rejected else None,
+                stated=format_gbp(stated),
+                header=columns.header_of(name),
+                summed=format_gbp(sums[name]),
+                rejected=rejected,
                 cell=place.cell(column, number),
                 value=str(values[column]),
             )
         checked.append(f"{columns.header_of(name)} {format_gbp(stated)}")
     if not checked:
-        return place.finding(
-            "totals-row",
-            Severity.INFO,
-            "skipped the totals row; it holds no value to check (perhaps a formula Excel "
-            "never calculated)",
-            cell=place.row(number),
-        )
-    unknown = f"; {unknown_values} row(s) have no annual value" if unknown_values else ""
+        return place.finding(codes.TOTALS_ROW, variant="no-value", cell=place.row(number))
     return place.finding(
-        "totals-row",
-        Severity.INFO,
-        f"the totals row matches the rows above ({', '.join(checked)}){unknown}; "
-        "it was not imported",
+        codes.TOTALS_ROW,
+        variant="unknown-values" if unknown_values else None,
+        checked=", ".join(checked),
+        unknown=unknown_values,
         cell=place.row(number),
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from contracts.contract_forms import form_to_store
-from contracts.findings import Finding, Severity
+from contracts.findings import Finding, FindingCode, codes
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
 from contracts.store.imports import ImportedRow, NewProvider, row_key
@@ -21,8 +21,8 @@ from contracts.store.models import Organisation
 from contracts.vocabulary import (
     canonical_category,
     canonical_form,
+    nearest_category,
     refine_category,
-    unknown_word,
 )
 from importers.columns import ColumnMap
 from importers.ledger import KeyLedger
@@ -99,6 +99,23 @@ class RowValidator:
         reference = clean_text(raw) if not isinstance(raw, str) else None
         return reference or str(raw).strip() or None
 
+    def is_complete(self, values: tuple[Any, ...]) -> bool:
+        """A row that is a whole contract wherever it stands (under the totals row, say):
+        a title, a provider, a commissioner (or --commissioner) and a date or a value."""
+
+        def has(*names: str) -> bool:
+            return any(self.raw(values, name) is not None for name in names)
+
+        commissioner = self.default_commissioner is not None or has(
+            "commissioner", "commissioner_code"
+        )
+        return (
+            has("title")
+            and has("provider", "provider_code")
+            and commissioner
+            and has("start_date", "end_date", "annual_value", "total_value")
+        )
+
     def supplier_key(self, values: tuple[Any, ...]) -> str | None:
         """The provider's name, normalised: which supplier a row is for."""
         name = clean_text(self.raw(values, "provider"))
@@ -110,21 +127,19 @@ class RowValidator:
 
         def problem(name: str, issue: Problem, raw: Any) -> None:
             column = self.columns.fields[name]
-            message = f"{self.columns.headers[column]}: {issue.message}"
             findings.append(
                 place.finding(
-                    issue.code,
-                    Severity.ERROR,
-                    message,
+                    issue.kind,
+                    variant=issue.variant,
+                    column=self.columns.headers[column],
                     cell=place.cell(column, number),
                     value=raw,
+                    **issue.params,
                 )
             )
 
-        def row_error(code: str, message: str, value: Any = None) -> None:
-            findings.append(
-                place.finding(code, Severity.ERROR, message, cell=place.row(number), value=value)
-            )
+        def row_error(kind: FindingCode, value: Any = None, **params: Any) -> None:
+            findings.append(place.finding(kind, cell=place.row(number), value=value, **params))
 
         text: dict[str, str | None] = {}
         for name in (
@@ -165,10 +180,9 @@ class RowValidator:
             elif parsed_date is not None and is_placeholder(parsed_date):
                 findings.append(
                     place.finding(
-                        "placeholder-date",
-                        Severity.WARNING,
-                        f"{self.columns.header_of(name)}: {parsed_date:%d/%m/%Y} stands for "
-                        "a date not known; stored as unknown",
+                        codes.PLACEHOLDER_DATE,
+                        header=self.columns.header_of(name),
+                        day=parsed_date,
                         cell=self._column_cell(name, number),
                         value=raw,
                     )
@@ -179,11 +193,11 @@ class RowValidator:
 
         title = text["title"]
         if not title:
-            row_error("missing-title", "the contract has no title")
+            row_error(codes.MISSING_TITLE)
 
-        def emit(code: str, severity: Severity, message: str, name: str, value: Any) -> None:
+        def emit(kind: FindingCode, name: str, value: Any, /, **details: Any) -> None:
             cell = self._column_cell(name, number)
-            findings.append(place.finding(code, severity, message, cell=cell, value=value))
+            findings.append(place.finding(kind, cell=cell, value=value, **details))
 
         start = dates["start_date"]
         provider = self.parties.provider(text["provider"], text["provider_code"], start, emit)
@@ -201,7 +215,7 @@ class RowValidator:
             provider_kind=provider.kind if isinstance(provider, Organisation) else None,
             title=title,
         )
-        self._checks(number, dates, money, findings)
+        self._checks(number, values, dates, money, findings)
         annual_given = self.raw(values, "annual_value") is not None
         self._derive_annual(number, dates, money, findings, annual_given)
 
@@ -219,19 +233,19 @@ class RowValidator:
             first = self.seen_keys.first_seen(source_key, place.row(number))
             if first is not None:
                 if reference:
-                    same = " for the same supplier" if reference in self.shared_references else ""
-                    row_error(
-                        "duplicate-reference",
-                        f"reference '{reference}' is also used at {first}{same}; "
-                        "each contract needs its own reference",
-                        reference,
+                    shared = reference in self.shared_references
+                    findings.append(
+                        place.finding(
+                            codes.DUPLICATE_REFERENCE,
+                            variant="same-supplier" if shared else None,
+                            reference=reference,
+                            first=first,
+                            cell=place.row(number),
+                            value=reference,
+                        )
                     )
                 else:
-                    row_error(
-                        "duplicate-row",
-                        f"this row repeats {first} (same title, provider, commissioner and "
-                        "start); remove one or give them references",
-                    )
+                    row_error(codes.DUPLICATE_ROW, first=first)
 
         raw_values = {
             name: values[column] if column < len(values) else None
@@ -281,15 +295,22 @@ class RowValidator:
             return canonical
         if (name, value.lower()) not in self._warned_vocabulary:
             self._warned_vocabulary.add((name, value.lower()))
-            findings.append(
-                self.place.finding(
-                    f"unknown-{'category' if name == 'service_category' else 'contract-form'}",
-                    Severity.WARNING,
-                    unknown_word(name, value),
-                    cell=self._column_cell(name, number),
+            cell = self._column_cell(name, number)
+            if name == "service_category":
+                nearest, alike = nearest_category(value)
+                finding = self.place.finding(
+                    codes.UNKNOWN_CATEGORY,
+                    word=value,
+                    nearest=nearest,
+                    alike=alike,
+                    cell=cell,
                     value=value,
                 )
-            )
+            else:
+                finding = self.place.finding(
+                    codes.UNKNOWN_CONTRACT_FORM, word=value, cell=cell, value=value
+                )
+            findings.append(finding)
         return _cut(value, 100)
 
     def _derive_annual(
@@ -311,16 +332,15 @@ class RowValidator:
             return
         annual, months = annual_from_total(total, start, end)
         money["annual_value"] = annual
-        over = f"{months.normalize():f} months"
-        how = (
-            "the total, as it runs a year or less" if months <= 12 else f"£{total:,.2f} over {over}"
-        )
         findings.append(
             self.place.finding(
-                "annual-value-derived",
-                Severity.INFO,
-                f"annual value £{annual:,.2f} derived from the whole-life value: {how} "
-                f"({start:%d/%m/%Y} to {end:%d/%m/%Y})",
+                codes.ANNUAL_VALUE_DERIVED,
+                variant="a-year" if months <= 12 else None,
+                annual=annual,
+                total=total,
+                months=f"{months.normalize():f}",
+                start=start,
+                end=end,
                 cell=self._column_cell("total_value", number),
                 value=f"{annual:.2f}",
             )
@@ -329,6 +349,7 @@ class RowValidator:
     def _checks(
         self,
         number: int,
+        values: tuple[Any, ...],
         dates: dict[str, dt.date | None],
         money: dict[str, Decimal | None],
         findings: list[Finding],
@@ -338,35 +359,32 @@ class RowValidator:
         if start and end and end < start:
             findings.append(
                 self.place.finding(
-                    "end-before-start",
-                    Severity.ERROR,
-                    f"the contract ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})",
+                    codes.END_BEFORE_START,
+                    end=end,
+                    start=start,
                     cell=self._column_cell("end_date", number),
-                    value=end.isoformat(),
+                    value=self.raw(values, "end_date"),  # as the register shows it
                 )
             )
         for name, amount in money.items():
             if amount is not None and amount < 0:
                 findings.append(
                     self.place.finding(
-                        "negative-value",
-                        Severity.ERROR,
-                        f"{self.columns.header_of(name)} is negative; a contract value "
-                        "cannot be below zero",
+                        codes.NEGATIVE_VALUE,
+                        header=self.columns.header_of(name),
                         cell=self._column_cell(name, number),
-                        value=f"{amount:.2f}",
+                        value=self.raw(values, name),
                     )
                 )
         multi_year = start and end and (end - start).days > MULTI_YEAR_DAYS
         if multi_year and annual is not None and total is not None and 0 <= total < annual:
             findings.append(
                 self.place.finding(
-                    "total-below-annual",
-                    Severity.WARNING,
-                    f"the total value ({total:,.2f}) is below the annual value ({annual:,.2f}) "
-                    "for a contract of more than a year; check both",
+                    codes.TOTAL_BELOW_ANNUAL,
+                    total=total,
+                    annual=annual,
                     cell=self._column_cell("total_value", number),
-                    value=f"{total:.2f}",
+                    value=self.raw(values, "total_value"),
                 )
             )
 

@@ -13,18 +13,35 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from contracts.findings import FindingCode, codes
+from contracts.findings.model import cell_text
 from contracts.store.money import PENNY
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a cell could not be read: a finding's code and message, without its place."""
+    """Why a cell could not be read: a finding's kind and wording, without its place."""
 
-    code: str
-    message: str
+    kind: FindingCode
+    variant: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
+
+    @property
+    def message(self) -> str:
+        return self.kind.message(self.variant, **self.params)
+
+
+def _problem(kind: FindingCode, variant: str | None = None, **params: Any) -> Problem:
+    return Problem(kind, variant, params)
 
 
 # Cells that mean "not known": kept as unknown, never as zero.
@@ -52,11 +69,11 @@ def _is_unknown(text: str) -> bool:
 
 def _finish_money(amount: Decimal, raw: object) -> Decimal | Problem:
     if not amount.is_finite():
-        return Problem("bad-money", f"{raw!r} is not an amount of money")
+        return _problem(codes.BAD_MONEY, "repr", raw=raw)
     # The limit applies to the value as written: 999,999,999,999.995 would round up to
     # the limit itself, so anything above the largest storable amount is refused.
     if abs(amount) > MONEY_LIMIT - PENNY:
-        return Problem("bad-money", f"{raw} is implausibly large for a contract value")
+        return _problem(codes.BAD_MONEY, "too-large", raw=cell_text(raw))
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
@@ -65,16 +82,16 @@ def parse_money(raw: object, multiplier: Decimal = Decimal(1)) -> Decimal | Prob
     if raw is None:
         return None
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        return Problem("bad-money", f"{raw} is not an amount of money")
+        return _problem(codes.BAD_MONEY, "plain", raw=cell_text(raw))
     if isinstance(raw, int):
         return _finish_money(Decimal(raw) * multiplier, raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            return Problem("bad-money", f"{raw} is not an amount of money")
+            return _problem(codes.BAD_MONEY, "plain", raw=raw)
         return _finish_money(Decimal(repr(raw)) * multiplier, raw)
     if isinstance(raw, Decimal):
         if not raw.is_finite():
-            return Problem("bad-money", f"{raw} is not an amount of money")
+            return _problem(codes.BAD_MONEY, "plain", raw=raw)
         return _finish_money(raw * multiplier, raw)
     return _parse_money_text(str(raw), multiplier)
 
@@ -118,11 +135,7 @@ def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None
         return None
     currency = foreign_currency(raw)
     if currency is not None:
-        return Problem(
-            "foreign-currency",
-            f"'{raw}' is in {currency}; the register holds pounds only: convert it to £ "
-            "or leave the cell blank",
-        )
+        return _problem(codes.FOREIGN_CURRENCY, raw=raw, currency=currency)
     text = _SPACES.sub("", raw).lower()
     negative = False
     if text.startswith("(") and text.endswith(")"):
@@ -139,11 +152,11 @@ def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None
     if scaled and scaled["number"]:
         scale, text = _SCALES[scaled["scale"]], scaled["number"].removeprefix("£")
     if not _PLAIN_NUMBER.match(text):
-        return Problem("bad-money", f"'{raw}' is not an amount of money (write it like £1,234.50)")
+        return _problem(codes.BAD_MONEY, raw=raw)
     try:
         amount = Decimal(text.replace(",", "")) * scale * multiplier
     except InvalidOperation:
-        return Problem("bad-money", f"'{raw}' is not an amount of money")
+        return _problem(codes.BAD_MONEY, "quoted", raw=raw)
     return _finish_money(-amount if negative else amount, raw)
 
 
@@ -218,12 +231,12 @@ def _make_date(year: int, month: int, day: int, raw: object) -> dt.date | Proble
     try:
         return dt.date(year, month, day)
     except ValueError:
-        return Problem("bad-date", f"'{raw}' is not a real date")
+        return _problem(codes.BAD_DATE, "not-real", raw=raw)
 
 
 def _from_serial(number: float, raw: object) -> dt.date | Problem:
     if not _SERIAL_MIN <= number <= _SERIAL_MAX:
-        return Problem("bad-date", f"{raw} is a number, not a date")
+        return _problem(codes.BAD_DATE, "number", raw=cell_text(raw))
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
@@ -250,24 +263,18 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
         raw = raw.date()
     if isinstance(raw, dt.date):
         if raw < _EXCEL_LEAP_BUG_END and not is_placeholder(raw):
-            return Problem(
-                "bad-date",
-                f"{raw:%d/%m/%Y} is before 1 March 1900, an Excel serial of 60 or less (where "
-                "Excel's calendar is wrong), not a contract date; write the real date",
-            )
+            return _problem(codes.BAD_DATE, "before-1900", day=raw)
         return raw
     if isinstance(raw, bool):
-        return Problem("bad-date", f"{raw} is not a date")
+        return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
     if isinstance(raw, int | float | Decimal):
         if isinstance(raw, Decimal) and not raw.is_finite():
-            return Problem("bad-date", f"{raw} is not a date")
+            return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
         if isinstance(raw, float) and not math.isfinite(raw):
-            return Problem("bad-date", f"{raw} is not a date")
+            return _problem(codes.BAD_DATE, "plain", raw=cell_text(raw))
         return _from_serial(float(raw), raw)
     if isinstance(raw, dt.time | dt.timedelta):
-        return Problem(
-            "bad-date", f"{raw} is a time (or an Excel serial of 0 or below), not a date"
-        )
+        return _problem(codes.BAD_DATE, "time", raw=cell_text(raw))
     return _parse_date_text(str(raw), order)
 
 
@@ -286,9 +293,7 @@ def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
         first, second, year = int(numeric[1]), int(numeric[2]), _year(numeric[3])
         day, month = (second, first) if order == MONTH_FIRST else (first, second)
         if month > 12:
-            return Problem(
-                "bad-date", f"'{raw}' is not a real date when read {order} (as this column is)"
-            )
+            return _problem(codes.BAD_DATE, "not-real-in-order", raw=raw, order=order)
         return _make_date(year, month, day, raw)
     named = _NAMED.match(text)
     if named and named[2] in _MONTHS:
@@ -296,7 +301,7 @@ def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
     named = _NAMED_MONTH_FIRST.match(text)
     if named and named[1] in _MONTHS:
         return _make_date(int(named[3]), _MONTHS[named[1]], int(named[2]), raw)
-    return Problem("bad-date", f"'{raw}' is not a date (write it like 01/04/2016)")
+    return _problem(codes.BAD_DATE, raw=raw)
 
 
 # --- derived values ------------------------------------------------------------
@@ -349,17 +354,10 @@ def text_problem(name: str, text: str | None) -> Problem | None:
         return None
     control = _CONTROL.search(text)
     if control is not None:
-        return Problem(
-            "control-character",
-            f"the text holds the control character U+{ord(control.group()):04X}, which no "
-            "register means; remove it",
-        )
+        return _problem(codes.CONTROL_CHARACTER, point=ord(control.group()))
     limit = TEXT_LIMITS.get(name)
     if limit is not None and len(text) > limit:
-        return Problem(
-            "text-too-long",
-            f"{len(text):,} characters, more than the {limit:,} the store keeps; shorten it",
-        )
+        return _problem(codes.TEXT_TOO_LONG, length=len(text), limit=limit)
     return None
 
 

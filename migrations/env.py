@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from contracts.store import sources  # noqa: F401  (its RetiredSource model, for the metadata)
 from contracts.store.models import Base
 
 config = context.config

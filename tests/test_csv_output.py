@@ -50,7 +50,8 @@ def _cells(output: str) -> list[str]:
 
 def _csv_outputs(runner: CliRunner, url: str, *flags: str) -> dict[str, str]:
     outputs = {}
-    for command in (["list"], ["summary"], ["orgs", "list"], ["duplicates"]):
+    commands = (["list"], ["summary"], ["summary", "--by", "provider"], ["orgs", "list"])
+    for command in (*commands, ["duplicates"]):
         result = runner.invoke(
             main, ["--database", url, *flags, *command, "--format", "csv"], catch_exceptions=False
         )
@@ -73,7 +74,7 @@ def test_csv_cells_from_register_text_never_start_a_formula(
     assert "'" + HOSTILE_REFERENCE in list_cells
     assert "'=2+3" in list_cells
     assert "'" + HOSTILE_PROVIDER in _cells(outputs["orgs list"])
-    assert "'" + HOSTILE_PROVIDER in _cells(outputs["summary"])
+    assert "'" + HOSTILE_PROVIDER in _cells(outputs["summary --by provider"])
     assert "'" + HOSTILE_TITLE in _cells(outputs["duplicates"])
 
 

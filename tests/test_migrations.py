@@ -199,3 +199,25 @@ def test_national_upgrade_keeps_what_people_recorded(empty_database_url: str) ->
     assert successor == 900001
     assert [tuple(r) for r in norfolk] == [(900002, "E10000020", "county")]
     assert user == "NELFT (community services)"
+
+
+def test_the_retired_sources_revision_keeps_contracts_both_ways(empty_database_url: str) -> None:
+    # Revision 0007: which registers were retired; their contracts stay in `contracts`.
+    db.upgrade(empty_database_url, "0001")
+    _insert_rows_at_first_revision(empty_database_url)
+    db.upgrade(empty_database_url, "0007")
+    engine = create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE contracts SET in_register = false"))
+        connection.execute(
+            text(
+                "INSERT INTO retired_sources (source, retired_by, contracts) "
+                "VALUES ('ecc', 'me', 1)"
+            )
+        )
+    engine.dispose()
+    db.downgrade(empty_database_url, "0006")
+    assert _count(empty_database_url, "contracts") == 1
+    db.upgrade(empty_database_url)
+    assert _count(empty_database_url, "retired_sources") == 0
+    assert _count(empty_database_url, "contracts") == 1

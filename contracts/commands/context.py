@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+import click.core
 
-from contracts.commands.render import FORMATS, RAW_CSV
+from contracts.commands.formats import FORMATS, RAW_CSV
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the first command that opens the store
     from sqlalchemy import Engine
@@ -85,16 +87,58 @@ class Store:
             yield session
 
 
+DEMO_DATABASE = "demo-output/contracts.db"  # where `contracts demo` puts its database
+
+
+def hint_if_empty_default(ctx: click.Context, session: Session) -> None:
+    """On stderr: the default database was used (no --database, no environment variable)
+    and holds no contracts, so the user most likely meant another one."""
+    root = ctx.find_root()
+    if root.get_parameter_source("database") != click.core.ParameterSource.DEFAULT:
+        return
+    from sqlalchemy import func, select
+
+    from contracts.store import db
+    from contracts.store.models import Contract
+
+    if session.scalar(select(func.count()).select_from(Contract)):
+        return
+    there = " (there is one here)" if Path(DEMO_DATABASE).is_file() else ""
+    click.echo(
+        f"The default database {db.DEFAULT_URL} (contracts.db in this folder) holds no "
+        f"contracts. Name yours with --database URL or {db.ENV_VAR}; `contracts demo` puts "
+        f"its database in {DEMO_DATABASE}{there}: --database sqlite:///{DEMO_DATABASE}",
+        err=True,
+    )
+
+
 def store(ctx: click.Context) -> Store:
     """The `Store` that ``cli.main`` put on the context."""
     return ctx.find_object(Store)  # type: ignore[return-value]
 
 
-def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    """A click callback: an ISO date, or a one-sentence error naming the value."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2016-04-01") from None
+class DateType(click.ParamType):
+    """A date option read as `import` reads a date cell: 01/04/2016, 1 April 2016, 2016-04-01.
+
+    The importer's own parser, day first as in every English register, so
+    the dates people type match the dates they imported.
+    """
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        from importers.values import parse_date  # here: `contracts --help` need not load it
+
+        parsed = parse_date(str(value))
+        if isinstance(parsed, dt.date):
+            return parsed
+        # The parser speaks of a register's column; an option has no column.
+        why = parsed.message.split(" (")[0] if parsed is not None else f"'{value}' is not a date"
+        self.fail(f"{why}; write it like 01/04/2016, 1 April 2016 or 2016-04-01", param, ctx)
+
+
+DATE = DateType()

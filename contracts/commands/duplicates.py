@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
 import click
+from sqlalchemy.orm import Session
 
-from contracts.commands.context import FORMAT_OPTION, store
-from contracts.commands.render import duplicate_report, emit, pair_explanation
+from contracts.commands.context import FORMAT_OPTION, hint_if_empty_default, store
+from contracts.commands.duplicate_report import DUPLICATE_ORDERS, MEMBER_TABLE, duplicate_report
+from contracts.commands.render import emit, pair_explanation
+from contracts.commands.sorting import sort_items, sort_option
+from contracts.commands.tables import parse_columns, table_options
 from contracts.duplicates import finder as duplicates
 from contracts.duplicates import learned_weights, pair, stored_run
 from contracts.duplicates import training as duplicate_training
+from contracts.duplicates.finder import DuplicateReport, DuplicateSet
+from contracts.organisations.index import find_organisation
+
+
+def _only(
+    session: Session, report: DuplicateReport, commissioner: str | None, provider: str | None
+) -> DuplicateReport:
+    """The sets with a copy whose commissioner (or provider) is the one named, by any name."""
+    sets = report.sets
+    for name, field in ((commissioner, "commissioner"), (provider, "provider")):
+        if name is not None:
+            wanted = find_organisation(session, name).name
+
+            def has(found: DuplicateSet, field: str = field, wanted: str = wanted) -> bool:
+                return any(getattr(m, field) == wanted for m in found.members)
+
+            sets = [s for s in sets if has(s)]
+    return dataclasses.replace(report, sets=sets)
 
 
 @click.group("duplicates", invoke_without_command=True)
@@ -29,6 +52,16 @@ from contracts.duplicates import training as duplicate_training
 @click.option(
     "--explain-blocking", is_flag=True, help="Also print how many pairs each block rule produced."
 )
+@click.option("--commissioner", help="Only sets with a copy of this commissioner's (name or code).")
+@click.option("--provider", help="Only sets with a copy with this provider (name or code).")
+@sort_option(DUPLICATE_ORDERS, "value")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Table: print every set, even when there are more than 50 (csv and json always do).",
+)
+@table_options(MEMBER_TABLE)
 @FORMAT_OPTION
 @click.pass_context
 def duplicates_group(
@@ -36,11 +69,18 @@ def duplicates_group(
     min_score: float | None,
     weights_path: str | None,
     explain_blocking: bool,
+    commissioner: str | None,
+    provider: str | None,
+    sort: str,
+    everything: bool,
+    columns: str | None,
+    wide: bool,
     fmt: str,
 ) -> None:
     """Contracts recorded more than once, each set with its score and reasons.
 
-    Sets are sorted by the value that would be counted twice. Record a verdict
+    Sets are sorted by the value that would be counted twice (--sort for another
+    order); with more than 50, the table shows the first 20 and the totals. Record a verdict
     with `contracts duplicates confirm A B` or `reject A B`; see the evidence
     for any two contracts with `contracts duplicates explain A B`.
 
@@ -48,6 +88,7 @@ def duplicates_group(
     """
     if ctx.invoked_subcommand is not None:
         return
+    chosen = parse_columns(MEMBER_TABLE, columns)
     with store(ctx).unit_of_work() as session:
         report = duplicates.find_duplicates(
             session,
@@ -58,7 +99,18 @@ def duplicates_group(
         if min_score is None and weights_path is None:
             # The default sets: keep them, so summary, propose and export need not look again.
             stored_run.remember(session, report)
-    duplicate_report(report, fmt, explain_blocking=explain_blocking)
+        shown = _only(session, report, commissioner, provider)
+        hint_if_empty_default(ctx, session)
+    shown.sets = sort_items(shown.sets, DUPLICATE_ORDERS, sort)
+    duplicate_report(
+        shown,
+        fmt,
+        explain_blocking=explain_blocking,
+        everything=everything,
+        chosen=chosen,
+        wide=wide,
+        found_in_all=len(report.sets) if commissioner or provider else None,
+    )
 
 
 @duplicates_group.command("explain")

@@ -37,6 +37,12 @@ from importers.template import write_template
 )
 @click.option("--dry-run", is_flag=True, help="Do everything but write to the database.")
 @click.option(
+    "--as-new",
+    is_flag=True,
+    help="Import as a register of its own even when most of its contracts are already in "
+    "another source (by default that stops: it is usually the same register renamed).",
+)
+@click.option(
     "--skip-invalid",
     is_flag=True,
     help="Import the valid rows and set the invalid ones aside in --rejects.",
@@ -70,6 +76,7 @@ def import_command(
     mappings: tuple[str, ...],
     commissioner: str | None,
     dry_run: bool,
+    as_new: bool,
     skip_invalid: bool,
     rejects: Path | None,
     report_path: Path | None,
@@ -109,6 +116,7 @@ def import_command(
                     skip_invalid=skip_invalid,
                     rejects=rejects,
                     show_progress=show_progress,
+                    as_new=as_new,
                 )
         except InputRejected as error:
             failed += 1
@@ -137,15 +145,24 @@ def import_command(
 
 @click.command("template")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
 @click.pass_context
-def template_command(ctx: click.Context, out: Path) -> None:
+def template_command(ctx: click.Context, out: Path, force: bool) -> None:
     """Write an empty register with the canonical headers, drop-downs and notes.
 
     For teams starting a new register: commissioner, service category and
     contract form have drop-down lists; a Notes sheet explains each column.
 
+    An existing file is never replaced without --force: it may be a register
+    someone has already filled in.
+
     Example: contracts template new-register.xlsx
     """
+    if out.is_file() and not force:
+        raise click.ClickException(
+            f"{out} already exists; nothing written (add --force to replace it, or give "
+            "another file name)"
+        )
     with store(ctx).unit_of_work() as session:
         write_template(session, out)
     click.echo(f"wrote {out}")

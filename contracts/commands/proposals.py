@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 import click
 
-from contracts.commands.context import FORMAT_OPTION, parse_date, store
-from contracts.commands.render import proposal_card, proposal_list, proposal_run
+from contracts.commands.context import DATE, FORMAT_OPTION, hint_if_empty_default, store
+from contracts.commands.render import PROPOSAL_TABLE, proposal_card, proposal_list, proposal_run
+from contracts.commands.sorting import Order, money, sort_items, sort_option
+from contracts.commands.tables import parse_columns, table_options
 from contracts.commands.timeline import plan_report
 from contracts.proposals import decisions, shapes
 from contracts.proposals import stored as proposals
@@ -16,6 +19,7 @@ from contracts.proposals.plan import make_plan
 from contracts.store import locks
 
 PROPOSE_LOCK = "contracts: propose"
+F = TypeVar("F", bound=Any)
 
 
 @click.command("propose")
@@ -36,7 +40,7 @@ PROPOSE_LOCK = "contracts: propose"
 @click.option(
     "--on",
     "on",
-    callback=parse_date,
+    type=DATE,
     help="Only contracts in force on this date (default today), e.g. 2016-04-01.",
 )
 @click.option(
@@ -93,11 +97,47 @@ def propose_command(
     proposal_run(data, fmt, dry_run=dry_run, explain=explain)
 
 
+PROPOSAL_ORDERS = {
+    "value": Order(lambda p: money(p["annual_value"]), largest_first=True),
+    "contracts": Order(lambda p: p["contracts_before"], largest_first=True),
+    "start": Order(lambda p: p["earliest_start"]),
+    "rule": Order(lambda p: p["rule"]),
+    "status": Order(lambda p: p["status"]),
+    "lead": Order(lambda p: p["lead_commissioner"]),
+    "provider": Order(lambda p: p["provider"]),
+    "title": Order(lambda p: p["title"]),
+}
+
+
+def _proposal_filters(command: F) -> F:
+    """--status, --rule, --commissioner, --provider and --sort, for proposals (list)."""
+    for option in reversed(
+        (
+            click.option(
+                "--status", help="Only candidate, accepted, rejected or deferred proposals."
+            ),
+            click.option("--rule", help="Only proposals of this rule, e.g. three-hospitals."),
+            click.option(
+                "--commissioner",
+                help="Only proposals this commissioner is party to (name or code).",
+            ),
+            click.option(
+                "--provider",
+                help="Only proposals with this provider, theirs or a member's (name or code).",
+            ),
+            sort_option(PROPOSAL_ORDERS, "value"),
+            table_options(PROPOSAL_TABLE),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.group("proposals", invoke_without_command=True)
-@click.option("--status", help="Only candidate, accepted, rejected or deferred proposals.")
+@_proposal_filters
 @FORMAT_OPTION
 @click.pass_context
-def proposals_group(ctx: click.Context, status: str | None, fmt: str) -> None:
+def proposals_group(ctx: click.Context, fmt: str, **filters: Any) -> None:
     """The stored consolidation proposals and their decisions.
 
     Without a subcommand, lists them (same as `contracts proposals list`).
@@ -105,21 +145,39 @@ def proposals_group(ctx: click.Context, status: str | None, fmt: str) -> None:
     Example: contracts proposals --status candidate --format csv
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(proposals_list, status=status, fmt=fmt)
+        ctx.invoke(proposals_list, fmt=fmt, **filters)
 
 
 @proposals_group.command("list")
-@click.option("--status", help="Only candidate, accepted, rejected or deferred proposals.")
+@_proposal_filters
 @FORMAT_OPTION
 @click.pass_context
-def proposals_list(ctx: click.Context, status: str | None, fmt: str) -> None:
-    """List the stored proposals: rule, title, lead, contracts before → after, value.
+def proposals_list(
+    ctx: click.Context,
+    status: str | None,
+    rule: str | None,
+    commissioner: str | None,
+    provider: str | None,
+    sort: str,
+    columns: str | None,
+    wide: bool,
+    fmt: str,
+) -> None:
+    """List the stored proposals, largest annual value first (--sort for another order).
 
-    Example: contracts proposals list --status accepted --format json
+    The table shows as many of id, status, rule, title, lead, contracts before → after,
+    value, earliest start and flags as the terminal has room for (--wide for all).
+
+    Example: contracts proposals list --status candidate --rule three-hospitals
     """
+    chosen = parse_columns(PROPOSAL_TABLE, columns)
     with store(ctx).unit_of_work() as session:
-        data = [shapes.proposal_json(p) for p in decisions.list_proposals(session, status=status)]
-    proposal_list(data, fmt)
+        found = decisions.list_proposals(
+            session, status=status, rule=rule, commissioner=commissioner, provider=provider
+        )
+        data = [shapes.proposal_json(p) for p in found]
+        hint_if_empty_default(ctx, session)
+    proposal_list(sort_items(data, PROPOSAL_ORDERS, sort), fmt, chosen=chosen, wide=wide)
 
 
 @proposals_group.command("show")
@@ -159,7 +217,7 @@ def proposals_decide(
 @click.option(
     "--on",
     "on",
-    callback=parse_date,
+    type=DATE,
     help="The date the stored proposals were made for (the default); another date is refused.",
 )
 @click.option(
@@ -173,7 +231,7 @@ def proposals_decide(
 @click.option(
     "--go-live",
     "go_live",
-    callback=parse_date,
+    type=DATE,
     help="One go-live date for every new contract (default: the day after its last member ends).",
 )
 @FORMAT_OPTION
@@ -193,4 +251,5 @@ def plan_command(
     """
     with store(ctx).unit_of_work() as session:
         plan = make_plan(session, on=on, objective=objective, go_live=go_live)
+        hint_if_empty_default(ctx, session)
     plan_report(plan, fmt)

@@ -6,17 +6,49 @@ import datetime as dt
 
 import click
 
-from contracts.commands.context import FORMAT_OPTION, parse_date, store
-from contracts.commands.render import CONTRACT_COLUMNS, contract_card, emit, register_summary
+from contracts.commands.card import contract_card
+from contracts.commands.context import DATE, FORMAT_OPTION, hint_if_empty_default, store
+from contracts.commands.render import (
+    CONTRACT_TABLE,
+    SUMMARY_BY,
+    contract_list,
+    register_summary,
+)
+from contracts.commands.sorting import Order, money, sort_items
+from contracts.commands.tables import parse_columns, table_options
 from contracts.proposals.summary import summarise_register
 from contracts.store import register
+
+CONTRACT_ORDERS = {
+    "value": Order(lambda c: money(c["annual_value"]), largest_first=True),
+    "start": Order(lambda c: c["start_date"]),
+    "end": Order(lambda c: c["end_date"]),
+    "provider": Order(lambda c: c["provider"]),
+    "commissioner": Order(lambda c: c["commissioner"]),
+    "title": Order(lambda c: c["title"]),
+}
 
 
 @click.command("list")
 @click.option("--commissioner", help="Only contracts this commissioner is party to (name or code).")
 @click.option("--provider", help="Only contracts with this provider (name or code).")
 @click.option("--category", help="Only this service category, e.g. 'community'.")
-@click.option("--active-on", callback=parse_date, help="Only contracts in force on this date.")
+@click.option(
+    "--active-on", type=DATE, help="Only contracts in force on this date, e.g. 01/04/2016."
+)
+@click.option(
+    "--ending-before",
+    type=DATE,
+    help="Only contracts that end before this date, soonest first: the contracts to bring "
+    "to one end date (with --active-on, those not ended by then).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["register", *CONTRACT_ORDERS]),
+    help="Order: register (as imported, the default), or value (largest first), start, end, "
+    "provider, commissioner, title; end with --ending-before.",
+)
+@table_options(CONTRACT_TABLE)
 @FORMAT_OPTION
 @click.pass_context
 def list_command(
@@ -25,12 +57,17 @@ def list_command(
     provider: str | None,
     category: str | None,
     active_on: dt.date | None,
+    ending_before: dt.date | None,
+    sort: str | None,
+    columns: str | None,
+    wide: bool,
     fmt: str,
 ) -> None:
     """List the contracts in the register.
 
-    Example: contracts list --provider BTUH --active-on 2016-04-01
+    Example: contracts list --active-on 01/04/2016 --ending-before 01/04/2018
     """
+    chosen = parse_columns(CONTRACT_TABLE, columns)
     with store(ctx).unit_of_work() as session:
         found = register.list_contracts(
             session,
@@ -38,11 +75,14 @@ def list_command(
             provider=provider,
             service_category=category,
             active_on=active_on,
+            ending_before=ending_before,
         )
         data = [register.contract_json(c) for c in found]
-    emit(
-        data, CONTRACT_COLUMNS, fmt, title=f"{len(data)} contracts", right_aligned=("annual_value",)
-    )
+        hint_if_empty_default(ctx, session)
+    sort = sort or ("end" if ending_before else "register")
+    if sort != "register":
+        data = sort_items(data, CONTRACT_ORDERS, sort)
+    contract_list(data, fmt, chosen=chosen, wide=wide)
 
 
 @click.command("show")
@@ -60,13 +100,29 @@ def show_command(ctx: click.Context, id_or_reference: str, fmt: str) -> None:
 
 
 @click.command("summary")
+@click.option(
+    "--on",
+    type=DATE,
+    help="Count only the contracts in force on this date, e.g. 01/04/2016 (default: every "
+    "contract in the register, as the plan and the workbook count them).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(SUMMARY_BY),
+    help="The one table to print: csv and json print one table a call (default "
+    "commissioner); the table format prints commissioner and provider unless --by.",
+)
 @FORMAT_OPTION
 @click.pass_context
-def summary_command(ctx: click.Context, fmt: str) -> None:
-    """Headline figures: contracts and annual value, by commissioner and provider.
+def summary_command(ctx: click.Context, on: dt.date | None, by: str | None, fmt: str) -> None:
+    """Headline figures: contracts and annual value, by commissioner, provider or status.
 
-    Example: contracts summary --format json
+    Counts every contract in the register unless --on DATE, each duplicate set once;
+    the headline says which.
+
+    Example: contracts summary --on 01/04/2016 --by provider --format csv
     """
     with store(ctx).unit_of_work() as session:
-        summary = summarise_register(session)
-    register_summary(summary, fmt)
+        summary = summarise_register(session, on=on)
+        hint_if_empty_default(ctx, session)
+    register_summary(summary, fmt, by)

@@ -18,26 +18,29 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-if TYPE_CHECKING:  # rich and the library are imported when a command renders
+from contracts.commands.formats import FORMATS as FORMATS
+from contracts.commands.formats import RAW_CSV as RAW_CSV
+from contracts.commands.tables import (
+    DATE,
+    ID,
+    MONEY,
+    NUMBER,
+    TEXT,
+    Column,
+    print_rows,
+    show_date,
+    show_money,
+)
+from contracts.duplicates.pair import PairExplanation
+from contracts.proposals.summary import Consolidation, RegisterSummary
+from contracts.store.money import format_gbp
+
+if TYPE_CHECKING:
     from rich.console import Console
-
-    from contracts.duplicates.finder import DuplicateReport
-    from contracts.duplicates.pair import PairExplanation
-    from contracts.proposals.summary import Consolidation, RegisterSummary
-
-FORMATS = ("table", "csv", "json")
 
 # OWASP's CSV injection advice: a spreadsheet reads a cell that starts with one of
 # these as a formula, so text from a register is written with a leading ' instead.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-RAW_CSV = "contracts.raw_csv"  # key in click's shared ctx.meta, set by --raw
-
-
-def format_gbp(value: Decimal | None) -> str:
-    """Money for people (imported here on first use: the store's module loads SQLAlchemy)."""
-    from contracts.store.money import format_gbp as money_text
-
-    return money_text(value)
 
 
 def _plain(value: Any) -> Any:
@@ -187,60 +190,105 @@ CONTRACT_COLUMNS = (
     "end_date",
     "annual_value",
 )
+# The same columns in a table: identifiers first and never cut; a narrow terminal
+# leaves out the source, the category and the start before the title or the value.
+CONTRACT_TABLE = (
+    Column("id", ID, rank=0),
+    Column("reference", ID, rank=0),
+    Column("source", TEXT, rank=8, least=16),
+    Column("title", TEXT, rank=1, least=18),
+    Column("commissioner", TEXT, rank=5, least=14),
+    Column("provider", TEXT, rank=2, least=14),
+    Column("service_category", TEXT, rank=7, least=10, header="category"),
+    Column("start_date", DATE, rank=6, header="start"),
+    Column("end_date", DATE, rank=3, header="end"),
+    Column("annual_value", MONEY, rank=1),
+)
 
 
-def contract_card(data: dict[str, Any], fmt: str) -> None:
-    if fmt == "json":
-        to_json(data)
-        return
-    rows = field_rows((k, v) for k, v in data.items() if k not in ("history",))
-    rows += [{"field": "changed", "value": h} for h in data["history"]]
-    emit(rows, FIELD_COLUMNS, fmt, title=f"Contract {data['id']}")
-
-
-def register_summary(summary: RegisterSummary, fmt: str) -> None:
-    """The summary: by commissioner, by provider, the totals, then before → after."""
-    data = summary.as_dict()
-    if fmt == "json":
-        to_json(data)
-        return
-    columns = ("name", "code", "contracts", "annual_value", "unknown_values")
-    money = ("contracts", "annual_value", "unknown_values")
-    emit(data["by_commissioner"], columns, fmt, title="By commissioner", right_aligned=money)
-    emit(data["by_provider"], columns, fmt, title="By provider", right_aligned=money)
+def contract_list(
+    data: list[dict[str, Any]], fmt: str, *, chosen: list[str] | None, wide: bool
+) -> None:
+    """`contracts list`: a table that fits the terminal, or every field for scripts."""
     if fmt == "table":
+        print_rows(data, CONTRACT_TABLE, title=f"{len(data)} contracts", chosen=chosen, wide=wide)
+    else:
+        emit(data, CONTRACT_COLUMNS, fmt)
+
+
+SUMMARY_COLUMNS = ("name", "code", "contracts", "annual_value", "unknown_values")
+SUMMARY_TABLE = (
+    Column("name", TEXT, rank=0, least=20),
+    Column("code", ID, rank=3),
+    Column("contracts", NUMBER, rank=0),
+    Column("annual_value", MONEY, rank=0),
+    Column("unknown_values", NUMBER, rank=2, header="unknown values"),
+)
+SUMMARY_BY = ("commissioner", "provider", "status")
+
+
+def summary_headline(summary: RegisterSummary) -> str:
+    """The summary in one sentence, saying which contracts it counts."""
+    total = summary.total
+    counted = (
+        f"{total.contracts} contracts in force on {show_date(summary.on)}"
+        if summary.on
+        else f"{total.contracts} contracts in the register (every date, ended ones too; "
+        "--on DATE counts those in force)"
+    )
+    unknown = f" ({total.unknown_values} with no known value)" if total.unknown_values else ""
+    return f"{counted}, annual value {format_gbp(total.annual_value)}{unknown}"
+
+
+def register_summary(summary: RegisterSummary, fmt: str, by: str | None = None) -> None:
+    """The summary: one table for scripts (``by``, default commissioner) with the headline
+    in JSON; for people the tables by commissioner and provider (or ``by``), the totals,
+    then before → after."""
+    data = summary.as_dict()
+    if fmt != "table":
+        key = f"by_{by or 'commissioner'}"
+        if fmt == "json":
+            keep = ("on", "contracts", "annual_value", "unknown_values", "duplicate_sets")
+            to_json(
+                {
+                    "headline": summary_headline(summary),
+                    **{k: data[k] for k in keep},
+                    "duplicates_counted_once": data["duplicates_counted_once"],
+                    "by": by or "commissioner",
+                    key: data[key],
+                    "consolidation": data["consolidation"],
+                }
+            )
+        else:
+            to_csv(data[key], SUMMARY_COLUMNS, None)
+        return
+    for name in (by,) if by else SUMMARY_BY[:2]:
+        print_rows(data[f"by_{name}"], SUMMARY_TABLE, title=f"By {name}")
+    click.echo(summary_headline(summary))
+    if summary.duplicate_sets:
         click.echo(
-            f"{summary.total.contracts} contracts in the register, annual value "
-            f"{format_gbp(summary.total.annual_value)}"
-            + (
-                f" ({summary.total.unknown_values} with no known value)"
-                if summary.total.unknown_values
-                else ""
-            )
+            f"{summary.duplicate_sets} contracts recorded more than once are counted once "
+            f"({summary.duplicates_counted_once} extra copies left out; "
+            "see `contracts duplicates`)"
         )
-        if summary.duplicate_sets:
-            click.echo(
-                f"{summary.duplicate_sets} contracts recorded more than once are counted once "
-                f"({summary.duplicates_counted_once} extra copies left out; "
-                "see `contracts duplicates`)"
-            )
-    _consolidation(summary.consolidation, fmt)
+    _consolidation(summary.consolidation, fmt, by)
 
 
-def _consolidation(consolidation: Consolidation | None, fmt: str) -> None:
+def _consolidation(consolidation: Consolidation | None, fmt: str, by: str | None) -> None:
     """The summary's before → after part: what the proposals would leave."""
     if consolidation is None or not consolidation.proposals:
         return
     data = consolidation.as_dict()
-    columns = ("name", "code", "before", "after")
+    columns = (
+        Column("name", TEXT, rank=0, least=20),
+        Column("code", ID, rank=3),
+        Column("before", NUMBER, rank=0),
+        Column("after", NUMBER, rank=0),
+    )
     for key, title in (("by_commissioner", "commissioner"), ("by_provider", "provider")):
-        emit(
-            data[key],
-            columns,
-            fmt,
-            title=f"Contracts before → after the plan, by {title}",
-            right_aligned=("before", "after"),
-        )
+        if by and by != title:
+            continue
+        print_rows(data[key], columns, title=f"Contracts before → after the plan, by {title}")
     if fmt == "table":
         unknown = consolidation.unknown_values_covered
         click.echo(
@@ -253,76 +301,6 @@ def _consolidation(consolidation: Consolidation | None, fmt: str) -> None:
 
 
 # --- duplicates ---------------------------------------------------------------
-
-DUPLICATE_COLUMNS = (
-    "set",
-    "score",
-    "id",
-    "reference",
-    "source",
-    "title",
-    "provider",
-    "period",
-    "annual_value",
-    "reasons",
-)
-
-DUPLICATE_MEMBER_COLUMNS = DUPLICATE_COLUMNS[2:-1]
-
-
-def duplicate_report(report: DuplicateReport, fmt: str, *, explain_blocking: bool) -> None:
-    """Each set with its score and reasons, the totals, and optionally the blocking counts."""
-    rows = [
-        {
-            "set": found.id + (" (weak link)" if found.weak_link else ""),
-            "score": f"{found.score:.2f}",
-            "id": member.id,
-            "reference": member.reference,
-            "source": member.source,
-            "title": member.title,
-            "provider": member.provider,
-            "period": member.period,
-            "annual_value": member.annual_value,
-            "reasons": "; ".join(found.reasons),
-        }
-        for found in report.sets
-        for member in found.members
-    ]
-    if fmt == "table":
-        shown = 0  # rows hold each set's members in turn
-        for found in report.sets:
-            weak = "  WEAK LINK" if found.weak_link else ""
-            click.echo(
-                f"\n{found.id}  score {found.score:.2f}  "
-                f"{format_gbp(found.value_at_stake)} a year at stake{weak}"
-            )
-            click.echo("  " + "; ".join(found.reasons))
-            members = rows[shown : shown + len(found.members)]
-            shown += len(found.members)
-            to_table(members, DUPLICATE_MEMBER_COLUMNS, right_aligned=("annual_value",))
-    else:
-        emit(rows, DUPLICATE_COLUMNS, fmt, json_data=report.as_json())
-    err = fmt == "json"
-    if fmt == "table":
-        copies = sum(len(s.members) for s in report.sets)
-        at_stake = sum((s.value_at_stake for s in report.sets), Decimal("0.00"))
-        click.echo(
-            f"{len(report.sets)} sets ({copies} copies) among {report.contracts_considered} "
-            f"contracts at score ≥ {report.min_score:g}; {format_gbp(at_stake)} a year "
-            "would be counted twice"
-        )
-        if report.held_apart:
-            click.echo(
-                f"{report.held_apart} links held apart: each would have put two records of one "
-                "register in one set (confirm the pair if they are one contract)"
-            )
-    if explain_blocking:
-        click.echo("Candidate pairs by block rule:", err=err)
-        for rule, count in report.blocking.items():
-            click.echo(f"  {rule}: {count}", err=err)
-        click.echo(f"  compared (each pair once): {report.pairs_compared}", err=err)
-        for note in report.capped:
-            click.echo(f"  capped: {note}", err=err)
 
 
 def pair_explanation(explanation: PairExplanation, fmt: str) -> None:
@@ -361,12 +339,6 @@ PROPOSAL_COLUMNS = (
     "earliest_start",
     "flags",
 )
-# A terminal is narrow: the table keeps what a person scans first.
-PROPOSAL_TABLE_COLUMNS = ("id", "status", "title", "contracts", "annual_value", "flags")
-
-
-def _proposal_columns(fmt: str) -> tuple[str, ...]:
-    return PROPOSAL_TABLE_COLUMNS if fmt == "table" else PROPOSAL_COLUMNS
 
 
 def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
@@ -382,14 +354,12 @@ def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
 def proposal_run(data: dict[str, Any], fmt: str, *, dry_run: bool, explain: bool = False) -> None:
     """What `contracts propose` found, and what it kept and replaced."""
     rows = [_proposal_row(p) for p in data["proposals"]]
-    emit(
-        rows,
-        _proposal_columns(fmt),
-        fmt,
-        json_data=data,
-        title=f"{len(rows)} proposals as at {data['as_at']} ({data['footprint']})",
-        right_aligned=("annual_value", "flags"),
-    )
+    title = f"{len(rows)} proposals as at {show_date(data['as_at'])} ({data['footprint']})"
+    if fmt == "table":
+        largest = sorted(rows, key=lambda r: -Decimal(r["annual_value"] or 0))
+        print_rows(largest, PROPOSAL_TABLE, title=title)
+    else:
+        emit(rows, PROPOSAL_COLUMNS, fmt, json_data=data)
     if fmt == "table":
         click.echo(
             f"{data['contracts_before']} contracts → {data['contracts_after']} if every "
@@ -412,23 +382,39 @@ def _left_out(data: dict[str, Any], explain: bool) -> None:
     hint = "" if explain else " (--explain lists each)"
     click.echo(f"{total} contracts in the register no rule could consider: {why}{hint}")
     if explain:
-        emit(
+        print_rows(
             data["left_out_contracts"],
-            ("id", "uid", "reason"),
-            "table",
+            (Column("id", ID, rank=0), Column("uid", ID, rank=0), Column("reason", TEXT, rank=0)),
             title="Contracts no rule could consider",
         )
 
 
-def proposal_list(data: list[dict[str, Any]], fmt: str) -> None:
-    emit(
-        [_proposal_row(d) for d in data],
-        _proposal_columns(fmt),
-        fmt,
-        json_data=data,
-        title=f"{len(data)} proposals",
-        right_aligned=("annual_value", "flags"),
-    )
+PROPOSAL_TABLE = (
+    Column("id", ID, rank=0),
+    Column("status", ID, rank=4),
+    Column("rule", ID, rank=5),
+    Column("title", TEXT, rank=1, least=18),
+    Column("lead_commissioner", TEXT, rank=2, least=12, header="lead"),
+    Column("contracts", NUMBER, rank=1),
+    Column("annual_value", MONEY, rank=1),
+    Column("earliest_start", DATE, rank=3, header="start"),
+    Column("flags", NUMBER, rank=6),
+)
+
+
+def proposal_list(
+    data: list[dict[str, Any]],
+    fmt: str,
+    *,
+    chosen: list[str] | None = None,
+    wide: bool = False,
+) -> None:
+    """`contracts proposals list`: a table that fits the terminal, or the JSON shape."""
+    if fmt == "table":
+        rows = [_proposal_row(d) for d in data]
+        print_rows(rows, PROPOSAL_TABLE, title=f"{len(data)} proposals", chosen=chosen, wide=wide)
+        return
+    emit([_proposal_row(d) for d in data], PROPOSAL_COLUMNS, fmt, json_data=data)
 
 
 def proposal_card(data: dict[str, Any], fmt: str) -> None:
@@ -436,16 +422,23 @@ def proposal_card(data: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         to_json(data)
         return
+
+    def people(value: Any, shown: Any) -> Any:
+        """Money and dates as every table writes them; CSV keeps them plain."""
+        return shown(value) if fmt == "table" and value is not None else value
+
     fields = ("id", "rule", "title", "status", "needs_review", "provider", "lead_commissioner")
     rows = [{"field": k, "value": data[k]} for k in fields]
+    if fmt == "table":
+        rows[fields.index("needs_review")]["value"] = "yes" if data["needs_review"] else "no"
     rows += [
         {"field": "commissioners", "value": "; ".join(data["commissioners"])},
-        {"field": "annual_value", "value": data["annual_value"]},
+        {"field": "annual_value", "value": people(data["annual_value"], show_money)},
         {
             "field": "contracts",
             "value": f"{data['contracts_before']} → {data['contracts_after']}",
         },
-        {"field": "earliest_start", "value": data["earliest_start"]},
+        {"field": "earliest_start", "value": people(data["earliest_start"], show_date)},
     ]
     rows += [{"field": "reason", "value": r} for r in data["reasons"]]
     rows += [{"field": "flag", "value": f} for f in data["flags"]]
@@ -454,10 +447,15 @@ def proposal_card(data: dict[str, Any], fmt: str) -> None:
         for d in data["decisions"]
     ]
     emit(rows, FIELD_COLUMNS, fmt, title=f"Proposal {data['id']}")
-    emit(
-        data["contracts"],
-        ("id", "reference", "source", "title", "annual_value", "end_date"),
-        fmt,
-        title="Contracts it would replace",
-        right_aligned=("annual_value",),
+    members = (
+        Column("id", ID, rank=0),
+        Column("reference", ID, rank=0),
+        Column("source", TEXT, rank=4, least=16),
+        Column("title", TEXT, rank=1, least=18),
+        Column("annual_value", MONEY, rank=1),
+        Column("end_date", DATE, rank=2, header="end"),
     )
+    if fmt == "table":
+        print_rows(data["contracts"], members, title="Contracts it would replace")
+    else:
+        emit(data["contracts"], [c.key for c in members], fmt)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from contracts.commands.render import to_csv, to_json
+from contracts.commands.tables import terminal_width
 from contracts.proposals.plan import Plan, needs
 from contracts.proposals.timeline import headline, timeline
 
@@ -56,7 +57,7 @@ def plan_report(plan: Plan, fmt: str) -> None:
     if fmt == "csv":
         to_csv(_csv_rows(plan), PLAN_CSV_COLUMNS, None)
         return
-    for line in timeline(plan):
+    for line in timeline(plan, terminal_width()):
         click.echo(line)
     if plan.left_out:
         click.echo("")

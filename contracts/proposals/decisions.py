@@ -7,15 +7,18 @@ settles a pending re-review.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.errors import ContractsError
+from contracts.organisations.index import find_organisation
 from contracts.proposals.stored import REVIEW_FLAG, proposal_member_hash
 from contracts.store import audit
 from contracts.store.models import (
+    Contract,
     Proposal,
     ProposalCommissioner,
     ProposalDecision,
@@ -48,8 +51,16 @@ def _with_everything(statement: Any) -> Any:
     )
 
 
-def list_proposals(session: Session, *, status: str | None = None) -> list[Proposal]:
-    """Stored proposals, by rule and then the largest value first."""
+def list_proposals(
+    session: Session,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    commissioner: str | None = None,
+    provider: str | None = None,
+) -> list[Proposal]:
+    """Stored proposals, by rule and then the largest value first; filtered by status, rule,
+    a commissioner party to them or a provider (theirs or a member's), by name or code."""
     statement = _with_everything(select(Proposal))
     if status is not None:
         wanted = status.strip().lower()
@@ -57,6 +68,29 @@ def list_proposals(session: Session, *, status: str | None = None) -> list[Propo
             listed = ", ".join(s.value for s in ProposalStatus)
             raise ContractsError(f"'{status}' is not a proposal status; use one of {listed}")
         statement = statement.where(Proposal.status == wanted)
+    if rule is not None:
+        rules = sorted(set(session.scalars(select(Proposal.rule))))
+        if rule not in rules:
+            near = difflib.get_close_matches(rule, rules, n=1, cutoff=0.5)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            listed = ", ".join(rules) or "none: run `contracts propose`"
+            raise ContractsError(
+                f"no stored proposal comes from a rule '{rule}'; {hint}rules: {listed}"
+            )
+        statement = statement.where(Proposal.rule == rule)
+    if commissioner is not None:
+        org = find_organisation(session, commissioner)
+        statement = statement.where(
+            Proposal.commissioners.any(ProposalCommissioner.organisation_id == org.id)
+        )
+    if provider is not None:
+        org = find_organisation(session, provider)
+        statement = statement.where(
+            or_(
+                Proposal.provider_id == org.id,
+                Proposal.members.any(ProposalMember.contract.has(Contract.provider_id == org.id)),
+            )
+        )
     proposals = list(session.scalars(statement))
     return sorted(
         proposals,

@@ -6,11 +6,12 @@ so it reads the duplicates and the plan: it sits here, above both, not in the st
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -48,6 +49,8 @@ class RegisterSummary:
     total: Line = field(default_factory=lambda: Line("All contracts", None))
     by_commissioner: dict[str, Line] = field(default_factory=dict)
     by_provider: dict[str, Line] = field(default_factory=dict)
+    by_status: dict[str, Line] = field(default_factory=dict)
+    on: dt.date | None = None  # only contracts in force on this day; None: the whole register
     # Contracts recorded more than once (duplicate sets) are counted once, as
     # their representative copy; the other copies are left out of every figure.
     duplicate_sets: int = 0
@@ -64,6 +67,8 @@ class RegisterSummary:
             "duplicates_counted_once": self.duplicates_counted_once,
             "by_commissioner": [line.as_dict() for line in self.by_commissioner.values()],
             "by_provider": [line.as_dict() for line in self.by_provider.values()],
+            "by_status": [line.as_dict() for line in self.by_status.values()],
+            "on": self.on.isoformat() if self.on else None,
         }
 
 
@@ -74,14 +79,18 @@ class Counted:
     annual_value: Decimal | None
     lead_id: int | None
     provider_id: int | None
+    status: str | None
 
 
 _CHUNK = 5_000
 
 
-def _counted_contracts(session: Session, representatives: dict[int, int]) -> dict[int, Counted]:
-    """The register's contracts, each duplicate set once, streamed as columns: at
-    100,000 contracts ORM objects with their parties cost most of a gigabyte."""
+def _counted_contracts(
+    session: Session, representatives: dict[int, int], on: dt.date | None
+) -> tuple[dict[int, Counted], int, int]:
+    """The register's contracts (in force ``on``, if given), each duplicate set once,
+    streamed as columns: at 100,000 contracts ORM objects with their parties cost most
+    of a gigabyte. Also how many were listed, and how many duplicate sets they hold."""
     # Options on each statement: on the connection they would outlive the read (a
     # server-side cursor for the next INSERT, which PostgreSQL refuses).
     connection = session.connection()
@@ -93,16 +102,27 @@ def _counted_contracts(session: Session, representatives: dict[int, int]) -> dic
         .execution_options(yield_per=_CHUNK)
     ):
         leads.setdefault(contract_id, org_id)
+    statement = select(Contract.id, Contract.annual_value, Contract.provider_id, Contract.status)
+    statement = statement.where(Contract.in_register.is_(True))
+    if on is not None:
+        statement = statement.where(
+            or_(Contract.start_date.is_(None), Contract.start_date <= on),
+            or_(Contract.end_date.is_(None), Contract.end_date >= on),
+        )
     counted: dict[int, Counted] = {}
-    for contract_id, value, provider_id in connection.execute(
-        select(Contract.id, Contract.annual_value, Contract.provider_id)
-        .where(Contract.in_register.is_(True))
-        .order_by(Contract.source, Contract.source_row)  # as `list` orders them
-        .execution_options(yield_per=_CHUNK)
+    listed = 0
+    sets: set[int] = set()
+    for contract_id, value, provider_id, status in connection.execute(
+        statement.order_by(Contract.source, Contract.source_row).execution_options(
+            yield_per=_CHUNK
+        )  # as `list` orders them
     ):
+        listed += 1
+        if contract_id in representatives:
+            sets.add(representatives[contract_id])
         if representatives.get(contract_id, contract_id) == contract_id:
-            counted[contract_id] = Counted(value, leads.get(contract_id), provider_id)
-    return counted
+            counted[contract_id] = Counted(value, leads.get(contract_id), provider_id, status)
+    return counted, listed, len(sets)
 
 
 def _names(session: Session) -> dict[int, tuple[str, str | None]]:
@@ -112,19 +132,16 @@ def _names(session: Session) -> dict[int, tuple[str, str | None]]:
     return {org_id: (name, ods or gss) for org_id, name, ods, gss in rows}
 
 
-def summarise_register(session: Session) -> RegisterSummary:
+def summarise_register(session: Session, *, on: dt.date | None = None) -> RegisterSummary:
     """Counts and annual value (unknown values counted, never taken as £0),
-    each duplicate set counted once."""
-    summary = RegisterSummary()
+    each duplicate set counted once; with ``on``, only the contracts in force that day."""
+    summary = RegisterSummary(on=on)
     by_commissioner: dict[str, Line] = {}
     by_provider: dict[str, Line] = {}
+    by_status: dict[str, Line] = {}
     representatives = duplicate_representatives(session)
-    summary.duplicate_sets = len(set(representatives.values()))
-    in_register = session.scalar(
-        select(func.count()).select_from(Contract).where(Contract.in_register.is_(True))
-    )
-    counted = _counted_contracts(session, representatives)
-    summary.duplicates_counted_once = int(in_register or 0) - len(counted)
+    counted, listed, summary.duplicate_sets = _counted_contracts(session, representatives, on)
+    summary.duplicates_counted_once = listed - len(counted)
     names = _names(session)
     for contract in counted.values():
         summary.total.add(contract.annual_value)
@@ -134,11 +151,14 @@ def summarise_register(session: Session) -> RegisterSummary:
         ):
             name, code = names[org_id] if org_id is not None else (missing, None)
             lines.setdefault(name, Line(name, code)).add(contract.annual_value)
+        key = contract.status or "(no status)"
+        by_status.setdefault(key, Line(key, None)).add(contract.annual_value)
     summary.by_commissioner = dict(sorted(by_commissioner.items()))
     summary.by_provider = {
         line.name: line
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
+    summary.by_status = dict(sorted(by_status.items()))
     summary.consolidation = summarise_consolidation(session, counted, names)
     return summary
 

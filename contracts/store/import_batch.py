@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.errors import InputRejected
 from contracts.organisations.index import OrganisationIndex
 from contracts.store import audit, locks
 from contracts.store.imports import ImportedRow, RegisterWriter, WriteResult
 from contracts.store.models import ImportBatch
+from contracts.store.sources import retired_source
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,20 @@ class RegisterImport:
     """Writes one file's import: create the batch, store the rows, record the outcome.
 
     Constructing it takes the source's lock (a second import of the same
-    source waits) and finds the source's previous import.
+    source waits), refuses a retired source and finds the source's previous import.
     """
 
     def __init__(self, session: Session, file: ImportedFile) -> None:
         self.session = session
         self.file = file
         lock_source(session, file.source)
+        retired = retired_source(session, file.source)
+        if retired is not None:
+            raise InputRejected(
+                f"source '{file.source}' was retired on {retired.retired_at:%d/%m/%Y}; its "
+                "contracts stay in history, and the name is not used again: import this "
+                "file under another name with --source NAME"
+            )
         self.previous = previous_import(session, file.source)
         self._batch: ImportBatch | None = None
         self._writer: RegisterWriter | None = None

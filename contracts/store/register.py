@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from rapidfuzz import fuzz, process
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from contracts.errors import ContractsError
 from contracts.organisations.index import find_organisation
 from contracts.store.models import Contract, ContractParty, Organisation
 from contracts.store.money import money_json
+from contracts.store.sources import retired_source, retirement_note
+from contracts.vocabulary import canonical_category
 
 
 def _with_parties(statement: Select[tuple[Contract]]) -> Select[tuple[Contract]]:
@@ -28,9 +31,14 @@ def list_contracts(
     provider: str | None = None,
     service_category: str | None = None,
     active_on: dt.date | None = None,
+    ending_before: dt.date | None = None,
     include_removed: bool = False,
 ) -> list[Contract]:
-    """Contracts in the register, filtered; organisations by any name or code."""
+    """Contracts in the register, filtered; organisations by any name or code.
+
+    ``ending_before`` keeps contracts whose known end date is before that day (the
+    co-termination view); a contract with no end date is not known to end.
+    """
     statement = _with_parties(select(Contract)).order_by(Contract.source, Contract.source_row)
     if not include_removed:
         statement = statement.where(Contract.in_register.is_(True))
@@ -40,11 +48,37 @@ def list_contracts(
     if provider:
         statement = statement.where(Contract.provider_id == find_organisation(session, provider).id)
     if service_category:
-        statement = statement.where(Contract.service_category.ilike(service_category))
+        # By meaning: "Acute care" and "acute services" are the stored "acute".
+        meant = canonical_category(service_category) or service_category
+        statement = statement.where(
+            or_(
+                Contract.service_category.ilike(service_category),
+                Contract.service_category == meant,
+            )
+        )
+    if ending_before:
+        statement = statement.where(Contract.end_date < ending_before)
     contracts = list(session.scalars(statement))
+    if service_category and not contracts:
+        _check_category(session, service_category)
     if active_on:
         contracts = [c for c in contracts if c.is_active_on(active_on)]
     return contracts
+
+
+def _check_category(session: Session, wanted: str) -> None:
+    """A category no contract has and the vocabulary does not know is a typing slip: say
+    which category was probably meant, as an unknown commissioner does."""
+    if canonical_category(wanted) is not None:
+        return  # a real category that no contract happens to have
+    stored = sorted({c for c in session.scalars(select(Contract.service_category).distinct()) if c})
+    near = process.extractOne(wanted.lower(), stored, processor=str.lower, scorer=fuzz.WRatio)
+    hint = f"; did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
+    listed = ", ".join(stored) if stored else "none yet"
+    raise ContractsError(
+        f"no contract has the service category '{wanted}'{hint} "
+        f"(categories in the register: {listed})"
+    )
 
 
 def find_contract(session: Session, id_or_reference: str) -> Contract:
@@ -118,10 +152,17 @@ def contract_json(contract: Contract) -> dict[str, Any]:
 def contract_detail(contract: Contract) -> dict[str, Any]:
     """Everything ``contracts show`` prints: the JSON shape plus provenance and history."""
     detail = contract_json(contract)
+    session = object_session(contract)
+    retired = (
+        None
+        if contract.in_register or session is None
+        else retired_source(session, contract.source)
+    )
     detail.update(
         {
             "notes": contract.notes,
             "in_register": contract.in_register,
+            "retired": retirement_note(retired) if retired else None,
             "identity": contract.uid,
             "provenance": {
                 "file": contract.source_file,

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contracts import gate
 from contracts.errors import InputRejected
-from contracts.findings import Finding, Severity, ordered
+from contracts.findings import Finding, FindingCode, Severity, codes, ordered
 from contracts.proposals.decisions import DECISION_WORDS, set_decision, would_change
 from contracts.proposals.packing import Option, accepted_conflicts
 from contracts.proposals.stored import proposal_member_hash
@@ -278,7 +278,14 @@ class _Checker:
         }
 
     def problem(
-        self, row: _Row, column: int, code: str, message: str, *, error: bool = True
+        self,
+        row: _Row,
+        column: int,
+        kind: FindingCode,
+        *,
+        error: bool = True,
+        variant: str | None = None,
+        **params: Any,
     ) -> None:
         value = {
             self.columns.proposal_id: row.proposal_id,
@@ -286,14 +293,14 @@ class _Checker:
             self.columns.key: row.key,
         }.get(column)
         self.findings.append(
-            Finding(
-                code=code,
+            kind.finding(
                 severity=Severity.ERROR if error else Severity.WARNING,
-                message=message,
+                variant=variant,
                 file=self.path.name,
                 sheet=self.columns.sheet,
                 cell=self.columns.cell(column, row.number),
                 value=value,
+                **params,
             )
         )
         if error:
@@ -302,72 +309,36 @@ class _Checker:
     def check(self, row: _Row) -> None:
         c = self.columns
         if not row.proposal_id:
-            self.problem(row, c.proposal_id, "missing-id", "the row has no Proposal ID")
+            self.problem(row, c.proposal_id, codes.MISSING_ID)
             return
         if row.decision and row.decision.lower() not in DECISION_WORDS:
-            self.problem(
-                row,
-                c.decision,
-                "bad-decision",
-                f"'{row.decision}' is not a decision; choose Accept, Reject or Defer",
-            )
+            self.problem(row, c.decision, codes.BAD_DECISION, decision=row.decision)
         key = parse_key(row.key) if row.key else None
         if key is None:
-            self.problem(
-                row,
-                c.key,
-                "missing-key",
-                "the row has no review key (was it typed in or pasted from elsewhere?); "
-                "review only rows that 'contracts export' wrote",
-            )
+            self.problem(row, c.key, codes.MISSING_KEY)
             return
         key_id, key_hash, export_id, _ = key
         if key_id != row.proposal_id:
-            self.problem(
-                row,
-                c.proposal_id,
-                "id-edited",
-                f"the Proposal ID was changed: this row was exported for {key_id}; put it back",
-            )
+            self.problem(row, c.proposal_id, codes.ID_EDITED, exported=key_id)
             return
         recorded = self.exports.get(export_id)
         if recorded is None:
-            self.problem(
-                row,
-                c.key,
-                "unknown-export",
-                f"this workbook was not exported from this database (export {export_id[:8]} "
-                "is not recorded here); review it against the database it came from",
-            )
+            self.problem(row, c.key, codes.UNKNOWN_EXPORT, export=export_id[:8])
             return
         if not is_genuine(key, recorded):
-            self.problem(
-                row,
-                c.key,
-                "key-altered",
-                f"the review key does not match what export {export_id[:8]} wrote for "
-                f"{key_id}; the row was altered",
-            )
+            self.problem(row, c.key, codes.KEY_ALTERED, export=export_id[:8], exported=key_id)
             return
         if row.proposal_id not in self.known:
-            self.problem(
-                row,
-                c.proposal_id,
-                "unknown-proposal",
-                f"no proposal {row.proposal_id} in the store (removed by a later "
-                "'contracts propose'?); export a new workbook",
-            )
+            self.problem(row, c.proposal_id, codes.UNKNOWN_PROPOSAL, proposal=row.proposal_id)
             return
         proposal = self.proposals.get(row.proposal_id)
         if proposal is not None and proposal_member_hash(proposal) != key_hash:
             self.problem(
                 row,
                 c.decision,
-                "proposal-changed",
-                f"{proposal.id} has changed since this workbook was exported (its member "
-                "contracts or their values or dates are different now); its decision is "
-                "refused: export a new workbook and decide on the proposal as it is",
+                codes.PROPOSAL_CHANGED,
                 error=self._would_change(proposal, row),
+                proposal=proposal.id,
             )
 
     @staticmethod
@@ -409,10 +380,11 @@ class _Checker:
                     self.problem(
                         decided[pid],
                         self.columns.decision,
-                        "conflict",
-                        f"{first} and {second} would both be accepted but share "
-                        f"{'contracts' if len(shared) > 1 else 'contract'} {named}, so no "
-                        "plan can carry out both; accept one and reject the other",
+                        codes.CONFLICT,
+                        first=first,
+                        second=second,
+                        noun="contracts" if len(shared) > 1 else "contract",
+                        named=named,
                     )
 
     def check_duplicates(self, rows: list[_Row]) -> None:
@@ -430,8 +402,10 @@ class _Checker:
                 self.problem(
                     row,
                     self.columns.proposal_id,
-                    "duplicate-row",
-                    f"{proposal_id} is also on {first}; keep one row per proposal",
+                    codes.DUPLICATE_ROW,
+                    variant="proposal",
+                    proposal=proposal_id,
+                    first=first,
                 )
 
 

@@ -122,7 +122,9 @@ def test_messy_workbook(session: Session, tmp_path: Path) -> None:
     assert by_code["totals-mismatch"].cell == "Acute!F3"
     assert by_code["hidden-rows"].cell == "Community!row 9"
     assert by_code["hidden-column"].cell == "Community!G5"
-    assert by_code["below-totals"].severity == "info"
+    # the note under the totals row is not a contract: left out, with a warning
+    assert by_code["below-totals"].severity == "warning"
+    assert by_code["below-totals"].message.startswith("1 row(s) below the totals row were left")
     assert "sheet-skipped" in by_code
 
 

@@ -230,6 +230,7 @@ def test_a_register_saved_by_libreoffice_imports_as_the_original(
             commissioner="99F",
             skip_invalid=True,
             rejects=tmp_path / f"{source}-rejects.csv",
+            as_new=True,  # the same register twice, on purpose, to compare the two
         )
     findings = {
         source: sorted((f.code, f.cell) for f in report.findings)

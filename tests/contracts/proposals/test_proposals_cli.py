@@ -131,8 +131,8 @@ def test_user_errors_are_one_sentence(runner: CliRunner, database_url: str, tmp_
     assert result.exit_code == 1 and "no proposal has the ID 'P-0'" in result.output
     result = runner.invoke(main, ["--database", database_url, "proposals", "--status", "maybe"])
     assert result.exit_code == 1 and "'maybe' is not a proposal status" in result.output
-    result = runner.invoke(main, ["--database", database_url, "propose", "--on", "1/4/2016"])
-    assert result.exit_code == 2
+    result = runner.invoke(main, ["--database", database_url, "propose", "--on", "31/4/2016"])
+    assert result.exit_code == 2 and "'31/4/2016' is not a real date" in result.output
 
 
 def test_summary_counts_before_and_after_each_contract_once(

@@ -1,0 +1,122 @@
+"""`contracts sources`: the registers imported, one with its imports, and retiring one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from contracts.commands.context import FORMAT_OPTION, store
+from contracts.commands.render import FIELD_COLUMNS, emit, field_rows, to_json
+from contracts.store import sources
+
+SOURCE_COLUMNS = ("source", "status", "contracts", "not_in_register", "imports", "last_import")
+BATCH_COLUMNS = (
+    "id",
+    "imported_at",
+    "file",
+    "outcome",
+    "rows_read",
+    "created",
+    "updated",
+    "unchanged",
+    "missing",
+    "rejected",
+)
+COUNTS = ("contracts", "not_in_register", "imports")
+
+
+def _row(data: dict[str, Any]) -> dict[str, Any]:
+    """A source for a table: dates as people read them, the retirement in the status."""
+    shown = dict(data)
+    if data["last_import"]:
+        shown["last_import"] = data["last_import"][:16].replace("T", " ")
+    if data["retired_at"]:
+        shown["status"] = f"retired {data['retired_at'][:10]}"
+    return shown
+
+
+@click.group("sources", invoke_without_command=True)
+@FORMAT_OPTION
+@click.pass_context
+def sources_group(ctx: click.Context, fmt: str) -> None:
+    """The registers imported: each source with its contracts and imports.
+
+    Without a subcommand, lists them (same as `contracts sources list`).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(sources_list, fmt=fmt)
+
+
+@sources_group.command("list")
+@FORMAT_OPTION
+@click.pass_context
+def sources_list(ctx: click.Context, fmt: str) -> None:
+    """List every source with its contracts in the register and its imports.
+
+    A retired source is listed as retired, with no contracts in the register.
+
+    Example: contracts sources list --format csv
+    """
+    with store(ctx).unit_of_work() as session:
+        data = [s.as_json() for s in sources.list_sources(session)]
+    emit(
+        [_row(d) for d in data],
+        SOURCE_COLUMNS,
+        fmt,
+        json_data=data,
+        title=f"{len(data)} sources",
+        right_aligned=COUNTS,
+    )
+
+
+@sources_group.command("show")
+@click.argument("name")
+@FORMAT_OPTION
+@click.pass_context
+def sources_show(ctx: click.Context, name: str, fmt: str) -> None:
+    """Show one source: its contracts, its status and every import of it.
+
+    Example: contracts sources show mid-essex-ccg-contract-register
+    """
+    with store(ctx).unit_of_work() as session:
+        summary = sources.find_source(session, name)
+        data = summary.as_json()
+        batches = [sources.batch_json(b) for b in sources.source_batches(session, name)]
+    if fmt == "json":
+        to_json({**data, "imports": batches})
+        return
+    if fmt == "csv":
+        emit(batches, BATCH_COLUMNS, fmt)
+        return
+    emit(field_rows(_row(data).items()), FIELD_COLUMNS, fmt, title=f"Source {name}")
+    shown = [{**b, "imported_at": (b["imported_at"] or "")[:16].replace("T", " ")} for b in batches]
+    emit(shown, BATCH_COLUMNS, fmt, title="Imports", right_aligned=BATCH_COLUMNS[4:])
+
+
+@sources_group.command("retire")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Retire without asking.")
+@click.pass_context
+def sources_retire(ctx: click.Context, name: str, yes: bool) -> None:
+    """Retire a register: its contracts leave the register and stay in history.
+
+    They leave `list`, `summary`, duplicates and proposals; `show` of one
+    says its register was retired. Nothing is deleted, and the source name
+    cannot be imported again (import the register under another --source).
+
+    Example: contracts sources retire basildon-brentwood-ccg-contracts-old --yes
+    """
+    with store(ctx).unit_of_work() as session:
+        summary = sources.find_source(session, name)
+        if summary.retired is None and not yes:
+            click.confirm(
+                f"Retire '{name}'? Its {summary.contracts} contract(s) in the register will "
+                "leave it (kept, with the retirement in their history)",
+                abort=True,
+            )
+        count = sources.retire_source(session, name)
+    click.echo(
+        f"retired '{name}': {count} contract(s) left the register; they stay in history "
+        "(contracts show ID)"
+    )

@@ -1,0 +1,124 @@
+"""`contracts sources`: the registers imported, one with its imports, and retiring one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from cli import main
+from contracts.proposals.summary import summarise_register
+from contracts.store import db
+from tests.importers.helpers import simple_register
+
+MID_ESSEX = [
+    ["MSE-1", "Community nursing", "Mid Essex CCG", "Provide CIC", "01/04/2016", "31/03/2019",
+     "£1,200,000"],
+    ["MSE-2", "Community physiotherapy", "Mid Essex CCG", "Provide CIC", "01/04/2016",
+     "31/03/2019", "£300,000"],
+]  # fmt: skip
+SOUTHEND = [
+    ["SCCG-7", "Community nursing service", "Southend CCG", "Provide CIC", "01/04/2016",
+     "31/03/2019", "£1,200,000"],
+    ["SCCG-8", "Wheelchair service", "Southend CCG", "Acme Wheels Ltd", "01/04/2016",
+     "31/03/2017", "£250,000"],
+    # Mid Essex's community nursing contract, recorded again here: a duplicate
+    ["SCCG-9", "Community nursing", "Mid Essex CCG", "Provide CIC", "01/04/2016", "31/03/2019",
+     "£1,200,000"],
+]  # fmt: skip
+
+
+def invoke(runner: CliRunner, url: str, *args: str, stdin: str | None = None) -> Result:
+    return runner.invoke(main, ["--database", url, *args], input=stdin)
+
+
+def _two_registers(runner: CliRunner, url: str, tmp_path: Path) -> None:
+    for name, rows in (("mid-essex", MID_ESSEX), ("southend", SOUTHEND)):
+        path = simple_register(tmp_path / f"{name}.xlsx", rows)
+        result = invoke(runner, url, "import", str(path))
+        assert result.exit_code == 0, result.output
+
+
+def _json(runner: CliRunner, url: str, *args: str) -> object:
+    result = invoke(runner, url, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_sources_list_and_show(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
+    _two_registers(runner, database_url, tmp_path)
+    listed = _json(runner, database_url, "sources", "list")
+    assert [(s["source"], s["status"], s["contracts"], s["imports"]) for s in listed] == [
+        ("mid-essex", "active", 2, 1),
+        ("southend", "active", 3, 1),
+    ]
+    assert listed[0]["last_file"] == "mid-essex.xlsx"
+    table = invoke(runner, database_url, "sources")
+    assert table.exit_code == 0 and "2 sources" in table.output and "southend" in table.output
+    csv = invoke(runner, database_url, "sources", "list", "--format", "csv")
+    assert (
+        csv.output.splitlines()[0] == "source,status,contracts,not_in_register,imports,last_import"
+    )
+    assert csv.output.splitlines()[1].startswith("mid-essex,active,2,0,1,")
+
+    shown = _json(runner, database_url, "sources", "show", "southend")
+    assert shown["contracts"] == 3
+    (batch,) = shown["imports"]
+    assert (batch["file"], batch["outcome"], batch["created"]) == ("southend.xlsx", "imported", 3)
+    text = invoke(runner, database_url, "sources", "show", "southend")
+    assert "Source southend" in text.output and "Imports" in text.output
+
+    unknown = invoke(runner, database_url, "sources", "show", "south-end")
+    assert unknown.exit_code == 1
+    assert "no source 'south-end'; did you mean 'southend'?" in unknown.stderr
+
+
+def test_a_retired_register_leaves_the_register_and_stays_in_history(
+    runner: CliRunner, database_url: str, tmp_path: Path
+) -> None:
+    _two_registers(runner, database_url, tmp_path)
+    copies = _json(runner, database_url, "duplicates")
+    assert [sorted(c["source"] for c in d["contracts"]) for d in copies] == [
+        ["mid-essex", "southend"]
+    ]
+    before = _json(runner, database_url, "propose", "--on", "2017-01-01")
+    assert any(
+        {c["source"] for c in p["contracts"]} == {"mid-essex"} for p in before["proposals"]
+    ), before
+    refused = invoke(runner, database_url, "sources", "retire", "mid-essex", stdin="n\n")
+    assert refused.exit_code == 1 and "2 contract(s) in the register" in refused.output
+    assert len(_json(runner, database_url, "list")) == 5  # nothing changed
+
+    retired = invoke(runner, database_url, "sources", "retire", "mid-essex", stdin="y\n")
+    assert retired.exit_code == 0, retired.output
+    assert "retired 'mid-essex': 2 contract(s) left the register" in retired.output
+
+    listed = _json(runner, database_url, "list")
+    assert {c["source"] for c in listed} == {"southend"}
+    engine = db.open_database(database_url)
+    with db.session_factory(engine)() as session:
+        assert summarise_register(session).total.contracts == 3  # what `summary` counts
+    engine.dispose()
+    sources = {s["source"]: s for s in _json(runner, database_url, "sources", "list")}
+    assert sources["mid-essex"]["status"] == "retired"
+    assert (sources["mid-essex"]["contracts"], sources["mid-essex"]["not_in_register"]) == (0, 2)
+    after = _json(runner, database_url, "propose", "--on", "2017-01-01")
+    assert all(c["source"] == "southend" for p in after["proposals"] for c in p["contracts"])
+    assert _json(runner, database_url, "duplicates") == []
+
+    card = _json(runner, database_url, "show", "MSE-1")
+    assert card["in_register"] is False
+    assert card["retired"].startswith("register 'mid-essex' retired on ")
+    assert card["history"][-1]["changes"] == {
+        "in_register": [True, False],
+        "retired": [False, True],
+    }
+    assert "retired" in invoke(runner, database_url, "show", "MSE-1").output
+
+    again = invoke(runner, database_url, "sources", "retire", "mid-essex", "--yes")
+    assert again.exit_code == 1 and "already retired" in again.stderr
+    reimport = invoke(runner, database_url, "import", str(tmp_path / "mid-essex.xlsx"))
+    assert reimport.exit_code == 1
+    assert "source 'mid-essex' was retired on" in reimport.stderr
+    assert "--source NAME" in reimport.stderr
