@@ -111,7 +111,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "summary": LazyCommand(
         _MODULES + "register",
         "summary_command",
-        "Headline figures: contracts and annual value, by commissioner and provider.",
+        "Headline figures: contracts and annual value, by commissioner, provider or status.",
     ),
     "template": LazyCommand(
         _MODULES + "imports",

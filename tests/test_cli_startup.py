@@ -39,13 +39,13 @@ print(json.dumps({"exit": result.exit_code, "output": result.output,
 """
 
 
-def _probe(*args: str) -> dict[str, object]:
+def _probe(*args: str, cwd: Path = ROOT) -> dict[str, object]:
     """Run the command line in a fresh interpreter: what it printed and what it loaded."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *args],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         check=True,
     )
     result: dict[str, object] = json.loads(done.stdout)
@@ -63,7 +63,10 @@ def test_help_imports_no_heavy_library() -> None:
 def test_a_command_loads_what_it_needs(tmp_path: Path) -> None:
     """The other side: a command that writes a workbook does load openpyxl, so the probe
     above would see a heavy import if --help made one."""
-    result = _probe("template", str(tmp_path / "register.xlsx"))
+    database = f"sqlite:///{tmp_path / 'contracts.db'}"
+    result = _probe(
+        "--database", database, "template", str(tmp_path / "register.xlsx"), cwd=tmp_path
+    )
     assert result["exit"] == 0, result["output"]
     assert (tmp_path / "register.xlsx").stat().st_size > 0
     assert "openpyxl" in set(result["loaded"])  # type: ignore[call-overload]
