@@ -81,7 +81,10 @@ def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float
 
 
 def total(name: str, runs: list[tuple[float, float]]) -> Stage:
-    return Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
+    """The stage's figures, printed at once (a run takes long; a late failure keeps them)."""
+    stage = Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
+    print(f"  {name}: {stage.seconds:.1f} s, {stage.peak_mib:.0f} MiB", flush=True)
+    return stage
 
 
 BARE_READ = """
