@@ -50,20 +50,41 @@ class Stage:
     peak_mib: float
 
 
+# A child's ru_maxrss counts the pages it had between fork and exec, that is this
+# process's own size at the time (the truth file and the workbook's shape: 160–265 MB).
+# So each stage is started by a small launcher, which forks it while small itself and
+# reports its wait4 figures.
+LAUNCHER = """
+import os, sys
+started = os.times().elapsed
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, file=sys.stderr)
+"""
+
+
 def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
     """Run one process to the end; its wall time and its own peak RSS in MiB."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT
+    )
+    _, stderr_bytes = process.communicate()
     seconds = time.perf_counter() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) not in (0,):
-        raise SystemExit(f"{' '.join(argv[:4])}… failed ({status}): {stderr[-600:]}")
-    return seconds, usage.ru_maxrss / 1024
+    *lines, last = stderr_bytes.decode().rstrip("\n").split("\n")
+    code, maxrss_kib = (int(part) for part in last.split())
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv[:4])}… failed ({code}): {''.join(lines)[-600:]}")
+    return seconds, maxrss_kib / 1024
 
 
 def total(name: str, runs: list[tuple[float, float]]) -> Stage:
-    return Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
+    """The stage's figures, printed at once (a run takes long; a late failure keeps them)."""
+    stage = Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
+    print(f"  {name}: {stage.seconds:.1f} s, {stage.peak_mib:.0f} MiB", flush=True)
+    return stage
 
 
 BARE_READ = """
@@ -128,29 +149,39 @@ def main() -> None:
     parser.add_argument("contracts", nargs="?", type=int, default=100_000)
     parser.add_argument("--database", help="a PostgreSQL URL; default a fresh SQLite file")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="the directory of an earlier run (its registers and, on SQLite, its store): "
+        "skip writing the sample and importing it, and time the other stages again",
+    )
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    print(f"working in {work}", flush=True)
     url = args.database or f"sqlite:///{work / 'contracts.db'}"
-    if args.database:
+    if args.database and not args.reuse:
         run([CONTRACTS, "--database", url, "db", "upgrade"])
     db = [CONTRACTS, "--database", url]
     registers = work / "registers"
-    print(f"writing the sample: {args.contracts:,} contracts (seed {args.seed}) …", flush=True)
-    run([CONTRACTS, "sample", str(registers), "--contracts", str(args.contracts),
-         "--seed", str(args.seed)])  # fmt: skip
+    if not args.reuse:
+        print(f"writing the sample: {args.contracts:,} contracts (seed {args.seed}) …", flush=True)
+        run([CONTRACTS, "sample", str(registers), "--contracts", str(args.contracts),
+             "--seed", str(args.seed)])  # fmt: skip
     truth = json.loads((registers / "truth.json").read_text())
     files = [(registers / f["path"], f["commissioner_option"]) for f in truth["files"]]
+    del truth  # 100,000 contracts' truth: not to be carried through every stage
 
     stages: list[Stage] = []
     stages.append(total("floor: bare read", [
         run([sys.executable, "-c", BARE_READ, str(p)]) for p, _ in files
     ]))  # fmt: skip
-    imports = []
-    for path, commissioner in files:
-        option = ["--commissioner", commissioner] if commissioner else []
-        imports.append(run([*db, "import", str(path), *option]))
-    stages.append(total("import", imports))
+    if not args.reuse:
+        imports = []
+        for path, commissioner in files:
+            option = ["--commissioner", commissioner] if commissioner else []
+            imports.append(run([*db, "import", str(path), *option]))
+        stages.append(total("import", imports))
     stages.append(total("duplicates", [run([*db, "duplicates", "--format", "json"])]))
     stages.append(total("propose", [run([*db, "propose", "--on", AS_AT, "--format", "json"])]))
     help_text = subprocess.run([*db, "--help"], capture_output=True, text=True).stdout

@@ -11,15 +11,16 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import click.core
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
-from contracts.commands.render import FORMATS, RAW_CSV
-from contracts.store import db
+from contracts.commands.formats import FORMATS, RAW_CSV
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the first command that opens the store
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +68,8 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from contracts.store import db
+
             self._engine = db.open_database(self.url)
         return self._engine
 
@@ -78,6 +81,8 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back if not."""
+        from contracts.store import db
+
         with db.session_factory(self.engine).begin() as session:
             yield session
 
@@ -91,6 +96,9 @@ def hint_if_empty_default(ctx: click.Context, session: Session) -> None:
     root = ctx.find_root()
     if root.get_parameter_source("database") != click.core.ParameterSource.DEFAULT:
         return
+    from sqlalchemy import func, select
+
+    from contracts.store import db
     from contracts.store.models import Contract
 
     if session.scalar(select(func.count()).select_from(Contract)):

@@ -14,12 +14,12 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from rich.console import Console
-from rich.table import Table
 
+from contracts.commands.formats import FORMATS as FORMATS
+from contracts.commands.formats import RAW_CSV as RAW_CSV
 from contracts.commands.tables import (
     DATE,
     ID,
@@ -35,12 +35,12 @@ from contracts.duplicates.pair import PairExplanation
 from contracts.proposals.summary import Consolidation, RegisterSummary
 from contracts.store.money import format_gbp
 
-FORMATS = ("table", "csv", "json")
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # OWASP's CSV injection advice: a spreadsheet reads a cell that starts with one of
 # these as a formula, so text from a register is written with a leading ' instead.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-RAW_CSV = "contracts.raw_csv"  # key in click's shared ctx.meta, set by --raw
 
 
 def _plain(value: Any) -> Any:
@@ -63,8 +63,18 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
             return value.isoformat()
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
-    json.dump(data, out or sys.stdout, indent=2, default=default, ensure_ascii=False)
-    (out or sys.stdout).write("\n")
+    # Streamed in batches of tokens: json.dump writes each token separately (seconds at
+    # 25,000 proposals) and json.dumps holds the whole text (100 MB at national scale).
+    target = out or sys.stdout
+    encoder = json.JSONEncoder(indent=2, default=default, ensure_ascii=False)
+    batch: list[str] = []
+    for token in encoder.iterencode(data):
+        batch.append(token)
+        if len(batch) >= 8192:
+            target.write("".join(batch))
+            batch.clear()
+    batch.append("\n")
+    target.write("".join(batch))
 
 
 def csv_cell(value: Any, *, raw: bool = False) -> Any:
@@ -111,6 +121,9 @@ def to_table(
     console: Console | None = None,
     right_aligned: Sequence[str] = (),
 ) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, justify="right" if column in right_aligned else "left")

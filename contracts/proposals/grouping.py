@@ -117,9 +117,11 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
+_ORDER = {name: n for n, name in enumerate(SERVICE_CATEGORIES)}
+
+
 def _category_order(category: str) -> tuple[int, str]:
-    order = list(SERVICE_CATEGORIES)
-    return (order.index(category) if category in order else len(order), category)
+    return (_ORDER.get(category, len(_ORDER)), category)
 
 
 def _and(words: list[str]) -> str:
@@ -142,6 +144,9 @@ class Grouper:
         self.orgs = orgs
         self.as_at = as_at
         self.footprint = footprint
+        self._chains: dict[int, list[int]] = {}
+        self._on_date: dict[int, int] = {}
+        self._categories: dict[str, frozenset[str]] = {}
         self.provider_sets = {
             rule.name: self._resolve_all(rule, "providers", rule.providers, resolve)
             for rule in rules.rules
@@ -169,16 +174,32 @@ class Grouper:
     # --- organisations ---------------------------------------------------------
 
     def chain(self, org_id: int) -> list[int]:
-        """The organisation and its successors, in order."""
-        return successor_chain(org_id, lambda known: self.orgs[known].successor_id)
+        """The organisation and its successors, in order (remembered: asked per contract)."""
+        known = self._chains.get(org_id)
+        if known is None:
+            known = successor_chain(org_id, lambda found: self.orgs[found].successor_id)
+            self._chains[org_id] = known
+        return known
 
     def provider_on_date(self, org_id: int) -> int:
         """The provider, or its successor if it had closed by the date."""
+        known = self._on_date.get(org_id)
+        if known is not None:
+            return known
+        found = self.chain(org_id)[-1]
         for candidate in self.chain(org_id):
             org = self.orgs[candidate]
             if org.close_date is None or org.close_date >= self.as_at:
-                return candidate
-        return self.chain(org_id)[-1]
+                found = candidate
+                break
+        self._on_date[org_id] = found
+        return found
+
+    def _ancestors(self, category: str) -> frozenset[str]:
+        known = self._categories.get(category)
+        if known is None:
+            known = self._categories[category] = frozenset(ancestors(category))
+        return known
 
     # --- grouping --------------------------------------------------------------
 
@@ -192,8 +213,8 @@ class Grouper:
             and self.orgs[record.lead_id].kind not in rule.commissioner_kinds
         ):
             return None
-        if rule.service_categories and not (
-            set(ancestors(record.service_category or "")) & set(rule.service_categories)
+        if rule.service_categories and self._ancestors(record.service_category or "").isdisjoint(
+            rule.service_categories
         ):
             return None
         wanted = self.provider_sets[rule.name]
@@ -463,7 +484,10 @@ def _flag_overlaps(drafts: list[Draft]) -> None:
         shared: dict[str, int] = defaultdict(int)
         others: dict[str, Draft] = {}
         for member in draft.members:
-            for other in holders[member.id]:
+            holding = holders[member.id]
+            if len(holding) == 1:  # only this draft: most contracts
+                continue
+            for other in holding:
                 if other is not draft:
                     shared[other.id] += 1
                     others[other.id] = other

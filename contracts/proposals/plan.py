@@ -170,7 +170,7 @@ class _Row:
     members: list[_Member] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Member:
     id: int
     reference: str | None
@@ -204,7 +204,10 @@ def _load(
         )
     }
     members: dict[str, list[tuple[int, _Member]]] = defaultdict(list)
-    for proposal_id, contract_id, reference, source, start, end, value, title in session.execute(
+    # Core rows in chunks (a server-side cursor on PostgreSQL): the ORM buffers every
+    # row of a result before the first is read.
+    streamed = session.connection()
+    for proposal_id, contract_id, reference, source, start, end, value, title in streamed.execute(
         select(
             ProposalMember.proposal_id,
             Contract.id,
@@ -218,6 +221,7 @@ def _load(
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .join(Proposal, Proposal.id == ProposalMember.proposal_id)
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
+        .execution_options(yield_per=5_000)
     ):
         member = _Member(contract_id, reference, source, start, end, value, title)
         members[proposal_id].append((representatives.get(contract_id, contract_id), member))

@@ -1,58 +1,149 @@
-"""A stored or newly found proposal in the JSON shape of interface.md."""
+"""The one read model of a proposal, and its JSON shape (interface.md).
+
+A :class:`ProposalView` is what every reader of a proposal sees: ``propose``
+builds it from the rules' drafts and the contracts' columns (no ORM objects,
+so 25,000 proposals cost little), and :meth:`ProposalView.of` builds it from a
+stored ``Proposal`` for `proposals list`/`show`. Both give the same JSON.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from contracts.proposals.grouping import PARTNERSHIP_FLAG
-from contracts.store.models import PartyRole, Proposal
+from contracts.store.models import Organisation, PartyRole, Proposal
 from contracts.store.money import money_json
 
-if TYPE_CHECKING:
-    from contracts.proposals.stored import NewProposal
+
+@dataclass(frozen=True)
+class MemberView:
+    """A contract in a proposal, as the proposal's readers show it."""
+
+    contract_id: int
+    uid: str
+    reference: str | None
+    source: str
+    title: str
+    annual_value: Decimal | None
+    end_date: dt.date | None
 
 
-def proposal_json(proposal: Proposal | NewProposal) -> dict[str, Any]:
+@dataclass(frozen=True)
+class OrgName:
+    name: str
+    code: str | None
+
+
+@dataclass
+class ProposalView:
+    """A proposal as read: its columns, its members and commissioners by name.
+
+    ``flags`` and ``needs_review`` may change after it is built (a decided
+    proposal the rules now group otherwise is flagged for re-review).
+    """
+
+    id: str
+    rule: str
+    title: str
+    status: str
+    provider: OrgName | None
+    lead_commissioner: OrgName | None
+    commissioners: tuple[str, ...]  # names, the lead first
+    members: tuple[MemberView, ...]  # by uid
+    annual_value: Decimal | None
+    contracts_before: int
+    contracts_after: int
+    earliest_start: dt.date | None
+    reasons: tuple[str, ...]
+    flags: list[str]
+    needs_review: bool
+    as_at: dt.date
+    footprint: str
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {m.contract_id for m in self.members}
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> ProposalView:
+        """The view of a stored proposal (its members and organisations loaded)."""
+        by_role = sorted(proposal.commissioners, key=lambda c: c.role != PartyRole.LEAD)
+        members = sorted(proposal.members, key=lambda m: m.contract_uid)
+        return cls(
+            id=proposal.id,
+            rule=proposal.rule,
+            title=proposal.title,
+            status=str(proposal.status),
+            provider=_org(proposal.provider),
+            lead_commissioner=_org(proposal.lead_commissioner),
+            commissioners=tuple(c.organisation.name for c in by_role),
+            members=tuple(
+                MemberView(
+                    contract_id=m.contract.id,
+                    uid=m.contract_uid,
+                    reference=m.contract.reference,
+                    source=m.contract.source,
+                    title=m.contract.title,
+                    annual_value=m.contract.annual_value,
+                    end_date=m.contract.end_date,
+                )
+                for m in members
+            ),
+            annual_value=proposal.annual_value,
+            contracts_before=proposal.contracts_before,
+            contracts_after=proposal.contracts_after,
+            earliest_start=proposal.earliest_start,
+            reasons=tuple(proposal.reasons),
+            flags=list(proposal.flags),
+            needs_review=bool(proposal.needs_review),
+            as_at=proposal.as_at,
+            footprint=proposal.footprint,
+        )
+
+
+def _org(org: Organisation | None) -> OrgName | None:
+    return OrgName(org.name, org.code) if org is not None else None
+
+
+def proposal_json(proposal: Proposal | ProposalView) -> dict[str, Any]:
     """A proposal in the JSON shape of interface.md, with flags and review state."""
-    by_role = sorted(proposal.commissioners, key=lambda c: c.role != PartyRole.LEAD)
-    members = sorted(proposal.members, key=lambda m: m.contract_uid)
-    flags = list(proposal.flags)
+    view = proposal if isinstance(proposal, ProposalView) else ProposalView.of(proposal)
+    flags = list(view.flags)
     return {
-        "id": proposal.id,
-        "rule": proposal.rule,
-        "title": proposal.title,
-        "status": str(proposal.status),
-        "provider": proposal.provider.name if proposal.provider else None,
-        "provider_code": proposal.provider.code if proposal.provider else None,
-        "lead_commissioner": proposal.lead_commissioner.name
-        if proposal.lead_commissioner
-        else None,
-        "lead_commissioner_code": proposal.lead_commissioner.code
-        if proposal.lead_commissioner
-        else None,
-        "commissioners": [c.organisation.name for c in by_role],
+        "id": view.id,
+        "rule": view.rule,
+        "title": view.title,
+        "status": view.status,
+        "provider": view.provider.name if view.provider else None,
+        "provider_code": view.provider.code if view.provider else None,
+        "lead_commissioner": view.lead_commissioner.name if view.lead_commissioner else None,
+        "lead_commissioner_code": view.lead_commissioner.code if view.lead_commissioner else None,
+        "commissioners": list(view.commissioners),
         "contracts": [
             {
-                "id": m.contract.id,
-                "reference": m.contract.reference,
-                "source": m.contract.source,
-                "uid": m.contract_uid,
-                "title": m.contract.title,
-                "annual_value": money_json(m.contract.annual_value),
-                "end_date": m.contract.end_date.isoformat() if m.contract.end_date else None,
+                "id": m.contract_id,
+                "reference": m.reference,
+                "source": m.source,
+                "uid": m.uid,
+                "title": m.title,
+                "annual_value": money_json(m.annual_value),
+                "end_date": m.end_date.isoformat() if m.end_date else None,
             }
-            for m in members
+            for m in view.members
         ],
-        "annual_value": money_json(proposal.annual_value),
-        "contracts_before": proposal.contracts_before,
-        "contracts_after": proposal.contracts_after,
-        "earliest_start": proposal.earliest_start.isoformat() if proposal.earliest_start else None,
-        "reasons": list(proposal.reasons),
+        "annual_value": money_json(view.annual_value),
+        "contracts_before": view.contracts_before,
+        "contracts_after": view.contracts_after,
+        "earliest_start": view.earliest_start.isoformat() if view.earliest_start else None,
+        "reasons": list(view.reasons),
         "flags": flags,
-        "needs_review": bool(proposal.needs_review),
+        "needs_review": view.needs_review,
         "needs_partnership_agreement": any(f.startswith(PARTNERSHIP_FLAG) for f in flags),
-        "as_at": proposal.as_at.isoformat(),
-        "footprint": proposal.footprint,
+        "as_at": view.as_at.isoformat(),
+        "footprint": view.footprint,
     }
 
 

@@ -12,11 +12,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Row, Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -31,12 +30,11 @@ from contracts.proposals.grouping import (
 )
 from contracts.proposals.members import count_once, members_hash
 from contracts.proposals.rules import load_rules
-from contracts.proposals.shapes import proposal_json
+from contracts.proposals.shapes import MemberView, OrgName, ProposalView, proposal_json
 from contracts.store import audit
 from contracts.store.models import (
     AuditEntry,
-    Contract,
-    Organisation,
+    Base,
     PartyRole,
     Proposal,
     ProposalCommissioner,
@@ -92,17 +90,17 @@ def _check_date(session: Session, on: dt.date) -> None:
 class ProposalRun:
     """What one `propose` did: the proposals found, and what happened to earlier ones.
 
-    New proposals are written with bulk INSERTs; in ``proposals`` they are
-    :class:`NewProposal` objects with the same fields as what was stored
-    (reading them back with :func:`list_proposals` gives the same). Decided
-    proposals the rules found again are the stored ``Proposal`` objects.
+    ``proposals`` are :class:`ProposalView` read models, new ones built from the
+    rules' drafts and stored with bulk INSERTs (reading them back with
+    :func:`list_proposals` gives the same JSON), decided ones the rules found
+    again read from their stored rows.
     """
 
     as_at: dt.date
     footprint: str
     rules_path: str
     dry_run: bool
-    proposals: list[Proposal | NewProposal] = field(default_factory=list)
+    proposals: list[ProposalView] = field(default_factory=list)
     replaced: int = 0  # earlier undecided candidates removed
     kept: list[Proposal] = field(default_factory=list)  # decided proposals kept as they are
     needs_review: list[Proposal] = field(default_factory=list)
@@ -120,7 +118,7 @@ class ProposalRun:
 
     def counts(self) -> tuple[int, int]:
         """Contracts in the proposals (each once) → contracts after accepting them all."""
-        covered, after = count_once({m.contract_id for m in p.members} for p in self.proposals)
+        covered, after = count_once(p.member_ids for p in self.proposals)
         return len(covered), after
 
     def as_json(self) -> dict[str, Any]:
@@ -181,17 +179,16 @@ def propose(
     if not dry_run and not replace:
         _check_date(session, on)
     index = OrganisationIndex.load(session)
-    org_objects = {o.id: o for o in index.organisations}
     orgs = {
         o.id: OrgInfo(o.id, o.name, o.code, o.kind, o.footprint, o.close_date, o.successor_id)
-        for o in org_objects.values()
+        for o in index.organisations
     }
 
     def resolve(text: str) -> int | None:
         found = index.resolve(text)
         return found.id if found is not None else None
 
-    area = resolve_footprint(footprint, org_objects.values(), index)
+    area = resolve_footprint(footprint, index.organisations, index)
     footprint = area.name
 
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
@@ -225,12 +222,13 @@ def propose(
     for other in decided.values():
         for member in other.members:
             decided_holding[(other.rule, member.contract_id)].append(other)
-    new: list[NewProposal] = []
+    new: list[tuple[Draft, ProposalView]] = []
+    found: list[str | ProposalView] = []  # a decided proposal's ID, or the new one
     for draft in drafts:
         if draft.id in decided:
-            run.proposals.append(decided[draft.id])
+            found.append(draft.id)
             continue
-        proposal = _new_proposal(draft, contracts, org_objects, footprint, on)
+        view = _new_proposal(draft, contracts, orgs, footprint, on)
         overlapping = {
             other.id: other
             for member in draft.members
@@ -238,14 +236,13 @@ def propose(
         }
         for other in overlapping.values():
             shared = draft.member_ids & {m.contract_id for m in other.members}
-            proposal.flags = [
-                *proposal.flags,
+            view.flags.append(
                 f"shares {len(shared)} contract{'s' if len(shared) > 1 else ''} with "
-                f"{other.status} proposal {other.id} of the same rule",
-            ]
+                f"{other.status} proposal {other.id} of the same rule"
+            )
             _mark_for_review(other, f"the rule now groups these contracts as {draft.id}", run)
-        new.append(proposal)
-        run.proposals.append(proposal)
+        new.append((draft, view))
+        found.append(view)
     if not dry_run:
         _insert(session, new)
     for proposal in decided.values():
@@ -254,6 +251,10 @@ def propose(
         gone = [m.contract_uid for m in proposal.members if not m.contract.in_register]
         if gone:
             _mark_for_review(proposal, f"{', '.join(gone)} no longer in its register", run)
+    # Views of the decided proposals once every re-review flag is on them.
+    run.proposals = [
+        ProposalView.of(decided[item]) if isinstance(item, str) else item for item in found
+    ]
     run.kept = sorted(decided.values(), key=lambda p: p.id)
     run.needs_review = [p for p in run.kept if p.needs_review or p.id in run.pending_review]
     if not dry_run:
@@ -309,121 +310,106 @@ def _remove_candidates(session: Session, ids: set[str]) -> None:
     )
 
 
-def _insert(session: Session, proposals: list[NewProposal]) -> None:
-    """Store new proposals with bulk INSERTs: the unit of work is too slow at 10,000s."""
-    if not proposals:
+def _table(model: type[Base]) -> Table:
+    return model.metadata.tables[str(model.__tablename__)]
+
+
+def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
+    """Store new proposals with Core bulk INSERTs: the unit of work (and even the ORM's
+    bulk path) is too slow at 10,000s."""
+    if not found:
         return
     session.execute(
-        insert(Proposal), [{c: getattr(p, c) for c in _PROPOSAL_COLUMNS} for p in proposals]
-    )
-    session.execute(
-        insert(ProposalMember),
+        insert(_table(Proposal)),
         [
-            {"proposal_id": p.id, "contract_id": m.contract_id, "contract_uid": m.contract_uid}
-            for p in proposals
-            for m in p.members
+            {
+                "id": view.id,
+                "rule": view.rule,
+                "title": view.title,
+                "status": view.status,
+                "provider_id": draft.provider_id,
+                "lead_commissioner_id": draft.lead_id,
+                "footprint": view.footprint,
+                "as_at": view.as_at,
+                "annual_value": view.annual_value,
+                "contracts_before": view.contracts_before,
+                "contracts_after": view.contracts_after,
+                "earliest_start": view.earliest_start,
+                "reasons": list(view.reasons),
+                "flags": view.flags,
+                "members_hash": draft.members_hash,
+                "needs_review": view.needs_review,
+            }
+            for draft, view in found
         ],
     )
     session.execute(
-        insert(ProposalCommissioner),
+        insert(_table(ProposalMember)),
         [
-            {"proposal_id": p.id, "organisation_id": c.organisation_id, "role": c.role}
-            for p in proposals
-            for c in p.commissioners
+            {"proposal_id": draft.id, "contract_id": m.id, "contract_uid": m.uid}
+            for draft, _ in found
+            for m in draft.members
         ],
     )
-
-
-@dataclass
-class NewMember:
-    """A member of a :class:`NewProposal`, with the fields of a ``ProposalMember``."""
-
-    contract_id: int
-    contract_uid: str
-    contract: Contract
-
-
-@dataclass
-class NewCommissioner:
-    """A commissioner of a :class:`NewProposal`, like a ``ProposalCommissioner``."""
-
-    organisation_id: int
-    organisation: Organisation
-    role: str
-
-
-@dataclass
-class NewProposal:
-    """A proposal this run found, with the fields of the stored ``Proposal`` row.
-
-    Plain objects rather than ORM instances: building 25,000 mapped objects
-    with their collections costs more than finding the proposals, and the rows
-    are stored with bulk INSERTs anyway.
-    """
-
-    id: str
-    rule: str
-    title: str
-    status: str
-    provider_id: int | None
-    provider: Organisation | None
-    lead_commissioner_id: int
-    lead_commissioner: Organisation
-    footprint: str
-    as_at: dt.date
-    annual_value: Decimal | None
-    contracts_before: int
-    contracts_after: int
-    earliest_start: dt.date | None
-    reasons: list[str]
-    flags: list[str]
-    members_hash: str
-    needs_review: bool
-    members: list[NewMember]
-    commissioners: list[NewCommissioner]
-
-
-# The columns `_insert` writes: every column of the table but the timestamps.
-_PROPOSAL_COLUMNS = tuple(
-    c.key for c in Proposal.__table__.columns if c.key not in ("created_at", "updated_at")
-)
-
-
-def _new_proposal(
-    draft: Draft,
-    contracts: dict[int, Contract],
-    orgs: dict[int, Organisation],
-    footprint: str,
-    on: dt.date,
-) -> NewProposal:
-    return NewProposal(
-        id=draft.id,
-        rule=draft.rule.name,
-        title=draft.title[:500],
-        status=ProposalStatus.CANDIDATE.value,
-        provider_id=draft.provider_id,
-        provider=orgs[draft.provider_id] if draft.provider_id else None,
-        lead_commissioner_id=draft.lead_id,
-        lead_commissioner=orgs[draft.lead_id],
-        footprint=footprint,
-        as_at=on,
-        annual_value=draft.annual_value,
-        contracts_before=len(draft.members),
-        contracts_after=1,
-        earliest_start=draft.earliest_start,
-        reasons=list(draft.reasons),
-        flags=list(draft.flags),
-        members_hash=draft.members_hash,
-        needs_review=False,
-        members=[NewMember(m.id, m.uid, contracts[m.id]) for m in draft.members],
-        commissioners=[
-            NewCommissioner(org_id, orgs[org_id], PartyRole.LEAD if n == 0 else PartyRole.ASSOCIATE)
+    session.execute(
+        insert(_table(ProposalCommissioner)),
+        [
+            {
+                "proposal_id": draft.id,
+                "organisation_id": org_id,
+                "role": PartyRole.LEAD if n == 0 else PartyRole.ASSOCIATE,
+            }
+            for draft, _ in found
             for n, org_id in enumerate(draft.commissioner_ids)
         ],
     )
 
 
-def proposal_member_hash(proposal: Proposal | NewProposal) -> str:
+def _new_proposal(
+    draft: Draft,
+    contracts: dict[int, Row[Any]],
+    orgs: dict[int, OrgInfo],
+    footprint: str,
+    on: dt.date,
+) -> ProposalView:
+    """The view of a proposal found now, from the draft and its contracts' columns."""
+    return ProposalView(
+        id=draft.id,
+        rule=draft.rule.name,
+        title=draft.title[:500],
+        status=ProposalStatus.CANDIDATE.value,
+        provider=_name(orgs, draft.provider_id),
+        lead_commissioner=_name(orgs, draft.lead_id),
+        commissioners=tuple(orgs[c].name for c in draft.commissioner_ids),
+        members=tuple(
+            MemberView(
+                contract_id=m.id,
+                uid=m.uid,
+                reference=contracts[m.id].reference,
+                source=contracts[m.id].source,
+                title=contracts[m.id].title,
+                annual_value=m.annual_value,
+                end_date=m.end_date,
+            )
+            for m in sorted(draft.members, key=lambda m: m.uid)
+        ),
+        annual_value=draft.annual_value,
+        contracts_before=len(draft.members),
+        contracts_after=1,
+        earliest_start=draft.earliest_start,
+        reasons=tuple(draft.reasons),
+        flags=list(draft.flags),
+        needs_review=False,
+        as_at=on,
+        footprint=footprint,
+    )
+
+
+def _name(orgs: dict[int, OrgInfo], org_id: int | None) -> OrgName | None:
+    return OrgName(orgs[org_id].name, orgs[org_id].code) if org_id is not None else None
+
+
+def proposal_member_hash(proposal: Proposal) -> str:
     """The hash of the members as they are now (compare with ``members_hash``)."""
     return members_hash(
         (m.contract.uid, m.contract.annual_value, m.contract.start_date, m.contract.end_date)

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from contracts.duplicates.stored_run import duplicate_representatives
 from contracts.proposals.plan import make_plan
-from contracts.store.models import Contract, Proposal
-from contracts.store.register import list_contracts
+from contracts.store.models import Contract, ContractParty, Organisation, PartyRole, Proposal
 
 
 @dataclass
@@ -73,6 +72,66 @@ class RegisterSummary:
         }
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A contract the summary counts (a duplicate set's representative), as columns."""
+
+    annual_value: Decimal | None
+    lead_id: int | None
+    provider_id: int | None
+    status: str | None
+
+
+_CHUNK = 5_000
+
+
+def _counted_contracts(
+    session: Session, representatives: dict[int, int], on: dt.date | None
+) -> tuple[dict[int, Counted], int, int]:
+    """The register's contracts (in force ``on``, if given), each duplicate set once,
+    streamed as columns: at 100,000 contracts ORM objects with their parties cost most
+    of a gigabyte. Also how many were listed, and how many duplicate sets they hold."""
+    # Options on each statement: on the connection they would outlive the read (a
+    # server-side cursor for the next INSERT, which PostgreSQL refuses).
+    connection = session.connection()
+    leads: dict[int, int] = {}
+    for contract_id, org_id in connection.execute(
+        select(ContractParty.contract_id, ContractParty.organisation_id)
+        .where(ContractParty.role == PartyRole.LEAD)
+        .order_by(ContractParty.id)
+        .execution_options(yield_per=_CHUNK)
+    ):
+        leads.setdefault(contract_id, org_id)
+    statement = select(Contract.id, Contract.annual_value, Contract.provider_id, Contract.status)
+    statement = statement.where(Contract.in_register.is_(True))
+    if on is not None:
+        statement = statement.where(
+            or_(Contract.start_date.is_(None), Contract.start_date <= on),
+            or_(Contract.end_date.is_(None), Contract.end_date >= on),
+        )
+    counted: dict[int, Counted] = {}
+    listed = 0
+    sets: set[int] = set()
+    for contract_id, value, provider_id, status in connection.execute(
+        statement.order_by(Contract.source, Contract.source_row).execution_options(
+            yield_per=_CHUNK
+        )  # as `list` orders them
+    ):
+        listed += 1
+        if contract_id in representatives:
+            sets.add(representatives[contract_id])
+        if representatives.get(contract_id, contract_id) == contract_id:
+            counted[contract_id] = Counted(value, leads.get(contract_id), provider_id, status)
+    return counted, listed, len(sets)
+
+
+def _names(session: Session) -> dict[int, tuple[str, str | None]]:
+    rows = session.connection().execute(
+        select(Organisation.id, Organisation.name, Organisation.ods_code, Organisation.gss_code)
+    )
+    return {org_id: (name, ods or gss) for org_id, name, ods, gss in rows}
+
+
 def summarise_register(session: Session, *, on: dt.date | None = None) -> RegisterSummary:
     """Counts and annual value (unknown values counted, never taken as £0),
     each duplicate set counted once; with ``on``, only the contracts in force that day."""
@@ -81,27 +140,17 @@ def summarise_register(session: Session, *, on: dt.date | None = None) -> Regist
     by_provider: dict[str, Line] = {}
     by_status: dict[str, Line] = {}
     representatives = duplicate_representatives(session)
-    counted: list[Contract] = []
-    contracts = list_contracts(session, active_on=on)
-    summary.duplicate_sets = len(
-        {representatives[c.id] for c in contracts if c.id in representatives}
-    )
-    for contract in contracts:
-        if representatives.get(contract.id, contract.id) != contract.id:
-            summary.duplicates_counted_once += 1
-            continue
-        counted.append(contract)
+    counted, listed, summary.duplicate_sets = _counted_contracts(session, representatives, on)
+    summary.duplicates_counted_once = listed - len(counted)
+    names = _names(session)
+    for contract in counted.values():
         summary.total.add(contract.annual_value)
-        lead = contract.lead_commissioner
-        key = lead.name if lead else "(no commissioner)"
-        by_commissioner.setdefault(key, Line(key, lead.code if lead else None)).add(
-            contract.annual_value
-        )
-        provider = contract.provider
-        key = provider.name if provider else "(no provider)"
-        by_provider.setdefault(key, Line(key, provider.code if provider else None)).add(
-            contract.annual_value
-        )
+        for lines, org_id, missing in (
+            (by_commissioner, contract.lead_id, "(no commissioner)"),
+            (by_provider, contract.provider_id, "(no provider)"),
+        ):
+            name, code = names[org_id] if org_id is not None else (missing, None)
+            lines.setdefault(name, Line(name, code)).add(contract.annual_value)
         key = contract.status or "(no status)"
         by_status.setdefault(key, Line(key, None)).add(contract.annual_value)
     summary.by_commissioner = dict(sorted(by_commissioner.items()))
@@ -110,7 +159,7 @@ def summarise_register(session: Session, *, on: dt.date | None = None) -> Regist
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
     summary.by_status = dict(sorted(by_status.items()))
-    summary.consolidation = summarise_consolidation(session, counted)
+    summary.consolidation = summarise_consolidation(session, counted, names)
     return summary
 
 
@@ -155,7 +204,11 @@ class Consolidation:
         }
 
 
-def summarise_consolidation(session: Session, counted: list[Contract]) -> Consolidation:
+def summarise_consolidation(
+    session: Session,
+    counted: dict[int, Counted],
+    names: dict[int, tuple[str, str | None]],
+) -> Consolidation:
     """Before → after over ``counted`` (the register, each duplicate set once), by the plan.
 
     The same figures as ``contracts plan`` and the workbook's Summary: each
@@ -163,15 +216,14 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
     out (alternatives that share a contract with a planned one) do not count.
     """
     plan = make_plan(session)
-    by_id = {c.id: c for c in counted}
-    member_sets = {p.id: {m.id for m in p.members if m.id in by_id} for p in plan.proposals}
+    member_sets = {p.id: {m.id for m in p.members if m.id in counted} for p in plan.proposals}
     member_sets = {pid: ids for pid, ids in member_sets.items() if ids}
-    proposals = {
-        p.id: p
-        for p in session.scalars(
-            select(Proposal)
-            .where(Proposal.id.in_(list(member_sets)))
-            .options(selectinload(Proposal.provider), selectinload(Proposal.lead_commissioner))
+    heads = {
+        pid: (provider_id, lead_id)
+        for pid, provider_id, lead_id in session.execute(
+            select(Proposal.id, Proposal.provider_id, Proposal.lead_commissioner_id).where(
+                Proposal.id.in_(list(member_sets))
+            )
         )
     }
     covered: set[int] = set().union(*member_sets.values()) if member_sets else set()
@@ -182,7 +234,7 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
         contracts_covered=len(covered),
     )
     for contract_id in covered:
-        value = by_id[contract_id].annual_value
+        value = counted[contract_id].annual_value
         if value is None:
             result.unknown_values_covered += 1
         else:
@@ -190,22 +242,23 @@ def summarise_consolidation(session: Session, counted: list[Contract]) -> Consol
     commissioners: dict[str, BeforeAfter] = {}
     providers: dict[str, BeforeAfter] = {}
 
-    def line(lines: dict[str, BeforeAfter], org: Any, missing: str) -> BeforeAfter:
-        name = org.name if org is not None else missing
-        return lines.setdefault(name, BeforeAfter(name, org.code if org is not None else None))
+    def line(lines: dict[str, BeforeAfter], org_id: int | None, missing: str) -> BeforeAfter:
+        name, code = names[org_id] if org_id is not None else (missing, None)
+        return lines.setdefault(name, BeforeAfter(name, code))
 
-    for contract in counted:
-        stays = 0 if contract.id in covered else 1
-        for lines, org, missing in (
-            (commissioners, contract.lead_commissioner, "(no commissioner)"),
-            (providers, contract.provider, "(no provider)"),
+    for contract_id, contract in counted.items():
+        stays = 0 if contract_id in covered else 1
+        for lines, org_id, missing in (
+            (commissioners, contract.lead_id, "(no commissioner)"),
+            (providers, contract.provider_id, "(no provider)"),
         ):
-            entry = line(lines, org, missing)
+            entry = line(lines, org_id, missing)
             entry.before += 1
             entry.after += stays
     for pid in member_sets:
-        line(commissioners, proposals[pid].lead_commissioner, "(no commissioner)").after += 1
-        line(providers, proposals[pid].provider, "(several providers)").after += 1
+        provider_id, lead_id = heads[pid]
+        line(commissioners, lead_id, "(no commissioner)").after += 1
+        line(providers, provider_id, "(several providers)").after += 1
     result.by_commissioner = sorted(commissioners.values(), key=lambda e: e.name)
     result.by_provider = sorted(providers.values(), key=lambda e: (-e.before, e.name))
     return result

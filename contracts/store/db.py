@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from contracts.errors import DatabaseError, SchemaOutOfDate, SchemaTooNew
+from contracts.store.defaults import DEFAULT_URL as DEFAULT_URL
+from contracts.store.defaults import ENV_VAR as ENV_VAR
 
-DEFAULT_URL = "sqlite:///contracts.db"
-ENV_VAR = "CONTRACTS_DATABASE_URL"
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 # How long a SQLite writer waits for another import to finish before giving up.
 SQLITE_BUSY_TIMEOUT_SECONDS = 30

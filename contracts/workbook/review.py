@@ -261,11 +261,15 @@ class _Checker:
         keys = [parse_key(r.key) for r in rows if r.key]
         self.exports = _exports(session, {k.export_id for k in keys if k})
         ids = sorted({r.proposal_id for r in rows if r.proposal_id})
+        # Every row's proposal is looked up, but only those with a decision are loaded
+        # with their members (a whole national workbook as objects took 500 MB).
+        self.known = set(session.scalars(select(Proposal.id).where(Proposal.id.in_(ids))))
+        decided = sorted({r.proposal_id for r in rows if r.proposal_id and r.decision})
         self.proposals = {
             p.id: p
             for p in session.scalars(
                 select(Proposal)
-                .where(Proposal.id.in_(ids))
+                .where(Proposal.id.in_(decided))
                 .options(
                     selectinload(Proposal.members).selectinload(ProposalMember.contract),
                     selectinload(Proposal.decisions),
@@ -324,11 +328,11 @@ class _Checker:
         if not is_genuine(key, recorded):
             self.problem(row, c.key, codes.KEY_ALTERED, export=export_id[:8], exported=key_id)
             return
-        proposal = self.proposals.get(row.proposal_id)
-        if proposal is None:
+        if row.proposal_id not in self.known:
             self.problem(row, c.proposal_id, codes.UNKNOWN_PROPOSAL, proposal=row.proposal_id)
             return
-        if proposal_member_hash(proposal) != key_hash and row.decision:
+        proposal = self.proposals.get(row.proposal_id)
+        if proposal is not None and proposal_member_hash(proposal) != key_hash:
             self.problem(
                 row,
                 c.decision,

@@ -116,45 +116,6 @@ def count_proposals(session: Session, statuses: Iterable[str] | None, footprint:
     return int(session.scalar(statement) or 0)
 
 
-def shared_members(
-    session: Session,
-    statuses: Iterable[str] | None,
-    footprint: str | None,
-    representatives: dict[int, int],
-) -> dict[str, set[int]]:
-    """For each exported accepted or candidate proposal that shares a contract with
-    another, the contracts it shares: the only ones that join proposals into an
-    overlap group or could be counted twice. Usually few, so this stays small."""
-    active = _filtered(
-        select(ProposalMember.contract_id)
-        .join(Proposal, Proposal.id == ProposalMember.proposal_id)
-        .join(Contract, Contract.id == ProposalMember.contract_id)
-        .where(Proposal.status.in_(ACTIVE_STATUSES), Contract.in_register.is_(True)),
-        statuses,
-        footprint,
-    )
-    shared = (
-        active.group_by(ProposalMember.contract_id)
-        .having(func.count(ProposalMember.proposal_id) > 1)
-        .subquery()
-    )
-    statement = _filtered(
-        select(ProposalMember.proposal_id, ProposalMember.contract_id)
-        .join(Proposal, Proposal.id == ProposalMember.proposal_id)
-        .where(
-            Proposal.status.in_(ACTIVE_STATUSES),
-            ProposalMember.contract_id.in_(select(shared.c.contract_id)),
-        ),
-        statuses,
-        footprint,
-    )
-    sets: dict[str, set[int]] = defaultdict(set)
-    for proposal_id, contract_id in session.execute(statement):
-        if representatives.get(contract_id, contract_id) == contract_id:
-            sets[proposal_id].add(contract_id)
-    return dict(sets)
-
-
 def _proposals(session: Session, ids: list[str]) -> dict[str, ProposalRow]:
     provider = aliased(Organisation)
     lead = aliased(Organisation)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from contracts.proposals.grouping import Draft, Grouper, OrgInfo, RuleInput
 from contracts.proposals.rules import load_rules
 from contracts.proposals.stored import propose
-from contracts.store.models import Footprint
+from contracts.store.models import Contract, Footprint
 from tests.contracts.proposals.proposal_factory import COUNCIL, GRANT, NHS_SC, SHORTER, Register
 
 MSE = "mid and south Essex"
@@ -180,8 +180,9 @@ def test_no_proposal_holds_a_contract_outside_the_footprint_or_not_in_force(
         event(f"proposals: {min(len(run.proposals), 3)}")
         for proposal in run.proposals:
             for member in proposal.members:
-                assert member.contract.is_active_on(on)
-                lead = member.contract.lead_commissioner
+                contract = session.get(Contract, member.contract_id)
+                assert contract is not None and contract.is_active_on(on)
+                lead = contract.lead_commissioner
                 assert lead is not None and lead.footprint == Footprint.MID_AND_SOUTH_ESSEX
     finally:
         savepoint.rollback()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from contracts.proposals.decisions import list_proposals
 from contracts.proposals.shapes import proposal_json
 from contracts.proposals.stored import propose
 
@@ -71,3 +72,20 @@ def test_planted_groups_are_recovered_and_no_decoy_is_proposed(
     for rule in {p["rule"] for p in proposals}:
         seen = [entity[c["uid"]] for p in proposals if p["rule"] == rule for c in p["contracts"]]
         assert len(seen) == len(set(seen)), rule
+
+
+def test_what_propose_returns_is_what_it_stored(
+    session: Session, loaded_sample: dict[str, Any]
+) -> None:
+    """The run's read model (built from drafts and columns) and the stored rows read
+    back through the ORM give the same proposals, field by field."""
+    as_at = dt.date.fromisoformat(loaded_sample["as_at"])
+    run = propose(session, on=as_at, footprint=loaded_sample["footprint"])
+    session.flush()
+    session.expunge_all()
+    returned = sorted((proposal_json(p) for p in run.proposals), key=lambda p: p["id"])
+    stored = sorted((proposal_json(p) for p in list_proposals(session)), key=lambda p: p["id"])
+    assert len(returned) > 10
+    assert returned == stored
+    again = propose(session, on=as_at, footprint=loaded_sample["footprint"])
+    assert sorted((proposal_json(p) for p in again.proposals), key=lambda p: p["id"]) == stored
