@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts.sample.tables import read_rows
+from contracts.data_tables import read_rows
 from contracts.sample.world import GRANT, LA_CONTRACT, NHS_SC, NHS_SHORT, SLA
 
 # canonical service category -> how each style of register writes it (all known

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.data_tables import read_rows
 from contracts.sample.layouts import RegisterFile
 from contracts.sample.other_world import (
     COUNCIL_LINES,
@@ -22,7 +23,6 @@ from contracts.sample.other_world import (
     NHS_SHORT,
     SERVICES,
 )
-from contracts.sample.tables import read_rows
 
 COMMISSIONER_NAMES: dict[str, tuple[str, ...]] = {
     "99E": ("NHS Basildon and Brentwood CCG", "Basildon & Brentwood CCG", "BB CCG"),

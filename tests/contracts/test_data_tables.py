@@ -1,4 +1,4 @@
-"""The sample's tables read from contracts/data/ and ship with the package."""
+"""The tables read from contracts/data/ and ship with the package."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from contracts.sample import tables
+from contracts import data_tables as tables
 from contracts.sample.layouts import LAYOUTS, Layout
 from contracts.sample.other_layouts import OTHER_LAYOUTS
 
-ROOT = Path(__file__).parents[3]
+ROOT = Path(__file__).parents[2]
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""The sample generator's tables, kept as data in ``contracts/data/``.
+"""Tables kept as data in ``contracts/data/``, read into frozen dataclasses.
 
-How each publisher heads its columns, names its file and writes its dates is a
-fact about that register, not logic: it lives in TOML beside the other shipped
-data and becomes the same frozen dataclasses here. A key the dataclass does not
-know is an error, never silently dropped.
+The reference organisations, the sample's register layouts and providers are
+facts, not logic: they live in TOML beside the other shipped data (package-data
+``data/*.toml``) and become the same frozen dataclasses here. A key the
+dataclass does not know is an error, never silently dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
-DATA_DIR = Path(__file__).parents[1] / "data"
+DATA_DIR = Path(__file__).parent / "data"
 
 T = TypeVar("T")
 
