@@ -8,6 +8,7 @@ hidden Lists sheet, and a Notes sheet explains each column.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import gate
+from contracts.data_tables import read_rows
 from contracts.errors import InputRejected
 from contracts.store.models import Organisation
 from contracts.vocabulary import CONTRACT_FORMS, SERVICE_CATEGORIES
@@ -25,56 +27,19 @@ from importers.columns import CANONICAL_FIELDS, MONEY_FIELDS
 # Rows of the register sheet that carry the drop-downs and formats.
 TEMPLATE_ROWS = 2000
 
+
+class ColumnNote(NamedTuple):
+    """How the Notes sheet explains one column (contracts/data/template_columns.toml)."""
+
+    field: str
+    need: str  # required | recommended | optional
+    holds: str
+    example: str
+
+
 COLUMN_NOTES: dict[str, tuple[str, str, str]] = {
-    # field: (required?, what it holds, example)
-    "reference": (
-        "recommended",
-        "Your reference for the contract; unique in this register.",
-        "ME-0042",
-    ),
-    "title": ("required", "What the contract is for, in a few words.", "Community nursing"),
-    "commissioner": (
-        "required",
-        "The lead commissioner (pick from the list); or import with --commissioner.",
-        "NHS Mid Essex CCG",
-    ),
-    "commissioner_code": (
-        "optional",
-        "The lead commissioner's ODS or GSS code, if known; it is matched before the name.",
-        "06Q",
-    ),
-    "associate_commissioners": (
-        "optional",
-        "Other commissioners party to it, separated by semicolons.",
-        "NHS Basildon and Brentwood CCG; Essex County Council",
-    ),
-    "provider": ("required", "Who delivers the service: name or ODS code.", "Provide CIC"),
-    "provider_code": (
-        "optional",
-        "The provider's ODS code, if it has one; it is matched before the name.",
-        "RAJ",
-    ),
-    "service_category": ("recommended", "The kind of service (pick from the list).", "community"),
-    "contract_form": (
-        "recommended",
-        "The form of contract (pick from the list).",
-        "NHS Standard Contract",
-    ),
-    "start_date": (
-        "recommended",
-        "When the contract starts (a date, or 01/04/2016).",
-        "01/04/2016",
-    ),
-    "end_date": ("recommended", "When it ends, extensions excluded.", "31/03/2019"),
-    "annual_value": (
-        "recommended",
-        "Value per year in pounds; leave blank if unknown (not 0).",
-        "1250000",
-    ),
-    "total_value": ("optional", "Value over the whole term in pounds.", "3750000"),
-    "payment_mechanism": ("optional", "How it is paid: block, tariff, cost and volume…", "block"),
-    "status": ("optional", "live, expired, in procurement…", "live"),
-    "notes": ("optional", "Anything else the team should know.", ""),
+    note.field: (note.need, note.holds, note.example)
+    for note in read_rows("template_columns.toml", "column", ColumnNote)
 }
 
 

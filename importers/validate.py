@@ -282,6 +282,14 @@ class RowValidator:
         column = self.columns.fields.get(name)
         return self.place.cell(column, number) if column is not None else self.place.row(number)
 
+    def _as_written(
+        self, kind: FindingCode, name: str, number: int, values: tuple[Any, ...], **params: Any
+    ) -> Finding:
+        """A finding at ``name``'s cell of this row, its value as the register shows it."""
+        return self.place.finding(
+            kind, cell=self._column_cell(name, number), value=self.raw(values, name), **params
+        )
+
     def _vocabulary(
         self, name: str, text: dict[str, str | None], number: int, findings: list[Finding]
     ) -> str | None:
@@ -358,33 +366,26 @@ class RowValidator:
         annual, total = money["annual_value"], money["total_value"]
         if start and end and end < start:
             findings.append(
-                self.place.finding(
-                    codes.END_BEFORE_START,
-                    end=end,
-                    start=start,
-                    cell=self._column_cell("end_date", number),
-                    value=self.raw(values, "end_date"),  # as the register shows it
+                self._as_written(
+                    codes.END_BEFORE_START, "end_date", number, values, end=end, start=start
                 )
             )
         for name, amount in money.items():
             if amount is not None and amount < 0:
+                header = self.columns.header_of(name)
                 findings.append(
-                    self.place.finding(
-                        codes.NEGATIVE_VALUE,
-                        header=self.columns.header_of(name),
-                        cell=self._column_cell(name, number),
-                        value=self.raw(values, name),
-                    )
+                    self._as_written(codes.NEGATIVE_VALUE, name, number, values, header=header)
                 )
         multi_year = start and end and (end - start).days > MULTI_YEAR_DAYS
         if multi_year and annual is not None and total is not None and 0 <= total < annual:
             findings.append(
-                self.place.finding(
+                self._as_written(
                     codes.TOTAL_BELOW_ANNUAL,
+                    "total_value",
+                    number,
+                    values,
                     total=total,
                     annual=annual,
-                    cell=self._column_cell("total_value", number),
-                    value=self.raw(values, "total_value"),
                 )
             )
 

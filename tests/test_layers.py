@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "contracts.graphs",
         "contracts.vocabulary",
         "contracts.contract_forms",
+        "contracts.data_tables",
     ),
     ("importers",),
     ("contracts.duplicates",),

@@ -58,6 +58,14 @@ def _format_options(command: F) -> F:
 FORMAT_OPTION = _format_options
 
 
+def own_file_option(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
+    """An option naming a TOML file of the user's own (rules, weights) over a shipped one."""
+    option: Callable[[F], F] = click.option(
+        flag, dest, type=click.Path(dir_okay=False), help=help_text
+    )
+    return option
+
+
 class Store:
     """The database named on the command line, opened on first use."""
 

@@ -9,7 +9,12 @@ from collections.abc import Callable
 import click
 from sqlalchemy.orm import Session
 
-from contracts.commands.context import FORMAT_OPTION, hint_if_empty_default, store
+from contracts.commands.context import (
+    FORMAT_OPTION,
+    hint_if_empty_default,
+    own_file_option,
+    store,
+)
 from contracts.commands.duplicate_report import DUPLICATE_ORDERS, MEMBER_TABLE, duplicate_report
 from contracts.commands.render import emit, pair_explanation
 from contracts.commands.sorting import sort_items, sort_option
@@ -43,11 +48,10 @@ def _only(
     type=click.FloatRange(0.0, 1.0),
     help="Link pairs scoring at least this (0-1); default the weights file's threshold.",
 )
-@click.option(
+@own_file_option(
     "--weights",
     "weights_path",
-    type=click.Path(dir_okay=False),
-    help="A TOML file overriding the default weights (contracts/data/duplicate_weights.toml).",
+    "A TOML file overriding the default weights (contracts/data/duplicate_weights.toml).",
 )
 @click.option(
     "--explain-blocking", is_flag=True, help="Also print how many pairs each block rule produced."
@@ -116,12 +120,7 @@ def duplicates_group(
 @duplicates_group.command("explain")
 @click.argument("a")
 @click.argument("b")
-@click.option(
-    "--weights",
-    "weights_path",
-    type=click.Path(dir_okay=False),
-    help="A TOML file overriding the default weights.",
-)
+@own_file_option("--weights", "weights_path", "A TOML file overriding the default weights.")
 @FORMAT_OPTION
 @click.pass_context
 def duplicates_explain(

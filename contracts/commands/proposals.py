@@ -7,7 +7,13 @@ from typing import Any, TypeVar
 
 import click
 
-from contracts.commands.context import DATE, FORMAT_OPTION, hint_if_empty_default, store
+from contracts.commands.context import (
+    DATE,
+    FORMAT_OPTION,
+    hint_if_empty_default,
+    own_file_option,
+    store,
+)
 from contracts.commands.render import PROPOSAL_TABLE, proposal_card, proposal_list, proposal_run
 from contracts.commands.sorting import Order, money, sort_items, sort_option
 from contracts.commands.tables import parse_columns, table_options
@@ -23,11 +29,10 @@ F = TypeVar("F", bound=Any)
 
 
 @click.command("propose")
-@click.option(
+@own_file_option(
     "--rules",
     "rules_path",
-    type=click.Path(dir_okay=False),
-    help="A rules TOML file of your own (default: the shipped contracts/data/rules.toml).",
+    "A rules TOML file of your own (default: the shipped contracts/data/rules.toml).",
 )
 @click.option(
     "--footprint",

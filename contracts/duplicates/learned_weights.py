@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -63,11 +63,9 @@ def keep(session: Session, result: Training) -> None:
     ]
     if rows:
         session.execute(insert(LearnedWeight), rows)
-    audit.record(
+    _audit(
         session,
-        action="duplicate weights trained",
-        entity_type="duplicate weights",
-        entity_id="learned_weights",
+        "duplicate weights trained",
         before={"levels": before},
         after={
             "levels": len(rows),
@@ -81,12 +79,17 @@ def forget(session: Session) -> int:
     """Drop the learned weights: detection goes back to the shipped defaults."""
     count = len(learned_weights(session))
     session.execute(delete(LearnedWeight))
+    _audit(session, "duplicate weights reset", before={"levels": count}, after={"levels": 0})
+    return count
+
+
+def _audit(session: Session, action: str, *, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Training and forgetting are audited alike: one entry on the learned weights as a whole."""
     audit.record(
         session,
-        action="duplicate weights reset",
+        action=action,
         entity_type="duplicate weights",
         entity_id="learned_weights",
-        before={"levels": count},
-        after={"levels": 0},
+        before=before,
+        after=after,
     )
-    return count

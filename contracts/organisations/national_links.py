@@ -9,6 +9,9 @@ silently overridden.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
+
+from contracts.data_tables import read_rows
 
 # Health and Care Act 2022: CCGs were abolished and ICBs established on 1 July 2022.
 CCG_ABOLISHED = dt.date(2022, 6, 30)
@@ -27,73 +30,19 @@ TRUST_LINKS_FROM_NOTES: tuple[tuple[str, str, dt.date, str], ...] = (
     ("RNL", "RNN", dt.date(2019, 10, 1), "acquired Cumbria Partnership NHS Foundation Trust"),
 )
 
-# Local government reorganisations after April 2019 (the earliest ONS list
-# here already has the 2019 ones): (date, successor or "" when the area was
-# split, predecessors, the structural changes order).
-COUNCIL_REORGANISATIONS: tuple[tuple[dt.date, str, tuple[str, ...], str], ...] = (
-    (
-        dt.date(2020, 4, 1),
-        "E06000060",
-        ("E10000002", "E07000004", "E07000005", "E07000006", "E07000007"),
-        "The Buckinghamshire (Structural Changes) Order 2019",
-    ),
-    (
-        dt.date(2021, 4, 1),
-        "E06000061",
-        ("E07000150", "E07000152", "E07000153", "E07000156"),
-        "The Northamptonshire (Structural Changes) Order 2020",
-    ),
-    (
-        dt.date(2021, 4, 1),
-        "E06000062",
-        ("E07000151", "E07000154", "E07000155"),
-        "The Northamptonshire (Structural Changes) Order 2020",
-    ),
-    (
-        dt.date(2021, 4, 1),
-        "",
-        ("E10000021",),
-        "The Northamptonshire (Structural Changes) Order 2020 (split in two)",
-    ),
-    (
-        dt.date(2023, 4, 1),
-        "E06000063",
-        ("E07000026", "E07000028", "E07000029"),
-        "The Cumbria (Structural Changes) Order 2022",
-    ),
-    (
-        dt.date(2023, 4, 1),
-        "E06000064",
-        ("E07000027", "E07000030", "E07000031"),
-        "The Cumbria (Structural Changes) Order 2022",
-    ),
-    (
-        dt.date(2023, 4, 1),
-        "",
-        ("E10000006",),
-        "The Cumbria (Structural Changes) Order 2022 (split in two)",
-    ),
-    (
-        dt.date(2023, 4, 1),
-        "E06000065",
-        (
-            "E10000023",
-            "E07000163",
-            "E07000164",
-            "E07000165",
-            "E07000166",
-            "E07000167",
-            "E07000168",
-            "E07000169",
-        ),
-        "The North Yorkshire (Structural Changes) Order 2022",
-    ),
-    (
-        dt.date(2023, 4, 1),
-        "E06000066",
-        ("E10000027", "E07000187", "E07000188", "E07000189", "E07000246"),
-        "The Somerset (Structural Changes) Order 2022",
-    ),
+
+class CouncilReorganisation(NamedTuple):
+    """A local government reorganisation after April 2019 (the earliest ONS list
+    here already has the 2019 ones): ``successor`` is "" when the area was split."""
+
+    date: dt.date
+    successor: str
+    predecessors: tuple[str, ...]
+    order: str  # the structural changes order
+
+
+COUNCIL_REORGANISATIONS: tuple[CouncilReorganisation, ...] = read_rows(
+    "council_reorganisations.toml", "reorganisation", CouncilReorganisation
 )
 
 # Councils whose name is not "<area> Council" / "<area> County Council" /

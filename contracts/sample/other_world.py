@@ -8,6 +8,7 @@ Essex mental health trusts merged into EPUT) and the NHS Standard Contract's
 service categories rather than the tool's. :mod:`contracts.sample.other`
 writes it the way other registers do; ``truth.json`` has the same shape as the
 tool's own sample, so ``bench/quality_bench.py`` scores both.
+The real providers are data, in ``contracts/data/sample_other_providers.toml``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from contracts.data_tables import read_rows
 
 AS_AT = dt.date(2018, 4, 1)
 FOOTPRINT = "mid and south Essex"
@@ -178,101 +181,7 @@ class Body:
     local_to: tuple[str, ...] = ()  # commissioners it works for; () = anyone
 
 
-_REFERENCE_BODIES = (
-    Body(
-        "RDD",
-        "Basildon and Thurrock University Hospitals NHS Foundation Trust",
-        ("acute", "emergency", "diagnostics", "cancer"),
-        "RDD",
-        ("Basildon & Thurrock University Hospitals NHS FT", "BTUH", "Basildon and Thurrock UHFT"),
-        ("Basildon University Hospital", "Orsett Hospital"),
-        "BTUH",
-    ),
-    Body(
-        "RQ8",
-        "Mid Essex Hospital Services NHS Trust",
-        ("acute", "emergency", "diagnostics", "cancer"),
-        "RQ8",
-        ("Mid Essex Hospitals NHS Trust", "MEHT", "Mid Essex Hospital Services"),
-        ("Broomfield Hospital", "St Peter's Hospital, Maldon"),
-        "MEHT",
-    ),
-    Body(
-        "RAJ",
-        "Southend University Hospital NHS Foundation Trust",
-        ("acute", "emergency", "diagnostics", "cancer"),
-        "RAJ",
-        ("Southend University Hospital NHS FT", "SUHFT", "Southend Univ Hospital NHS FT"),
-        ("Southend Hospital",),
-        "SUH",
-    ),
-    Body(
-        "RDE",
-        "Colchester Hospital University NHS Foundation Trust",
-        ("acute", "emergency", "diagnostics"),
-        "RDE",
-        ("Colchester Hospital University NHS FT", "CHUFT"),
-        ("Colchester General Hospital",),
-        "CHUFT",
-    ),
-    Body(
-        "RQW",
-        "The Princess Alexandra Hospital NHS Trust",
-        ("acute", "emergency", "diagnostics"),
-        "RQW",
-        ("Princess Alexandra Hospital NHS Trust", "PAH"),
-        ("Princess Alexandra Hospital",),
-        "PAH",
-    ),
-    Body(
-        "RYC",
-        "East of England Ambulance Service NHS Trust",
-        ("ambulance", "nhs 111", "transport"),
-        "RYC",
-        ("East of England Ambulance Service", "EEAST", "East of England Ambulance Trust"),
-        short="EEAST",
-    ),
-    Body(
-        "RAT",
-        "NELFT NHS Foundation Trust",
-        ("community", "learning disability"),
-        "RAT",
-        ("North East London NHS Foundation Trust", "NELFT", "North East London NHS FT"),
-        short="NELFT",
-    ),
-    Body(
-        "R1L",
-        "Essex Partnership University NHS Foundation Trust",
-        ("mental health", "learning disability", "community"),
-        "R1L",
-        ("Essex Partnership University NHS FT", "EPUT", "Essex Partnership University FT"),
-        short="EPUT",
-    ),
-    Body(
-        "RWN",
-        "South Essex Partnership University NHS Foundation Trust",
-        ("mental health", "learning disability", "community"),
-        "RWN",
-        ("South Essex Partnership University NHS FT", "SEPT", "South Essex Partnership Trust"),
-        short="SEPT",
-    ),
-    Body(
-        "RRD",
-        "North Essex Partnership University NHS Foundation Trust",
-        ("mental health", "learning disability"),
-        "RRD",
-        ("North Essex Partnership University NHS FT", "NEP", "North Essex Partnership NHS FT"),
-        short="NEP",
-    ),
-    Body(
-        "PROVIDE",
-        "Provide Community Interest Company",
-        ("community", "chc"),
-        None,
-        ("Provide CIC", "Provide C.I.C.", "PROVIDE", "Provide Community Interest Co"),
-        short="Provide",
-    ),
-)
+_REFERENCE_BODIES = read_rows("sample_other_providers.toml", "provider", Body)
 REFERENCE_BODIES = {b.key: b for b in _REFERENCE_BODIES}
 # The mental health trusts that merged into EPUT on 1 April 2017.
 MERGED_INTO_EPUT = ("RWN", "RRD")
