@@ -16,11 +16,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.store import db
+
+# CI and the team's machines are shared: a per-example time limit fails tests for the
+# machine's load (and then as "flaky" when the replay is fast), never for behaviour.
+settings.register_profile("contracts", deadline=None)
+settings.load_profile("contracts")
 
 POSTGRES_URL = os.environ.get("CONTRACTS_TEST_POSTGRES_URL")
 NO_POSTGRES = (

@@ -26,11 +26,17 @@ MAX_NAME_LENGTH = 200  # proposals record the footprint's name
 
 
 class _Org(Protocol):
-    id: int
-    name: str
-    kind: str
-    successor_id: int | None
-    parent_id: int | None
+    # Read-only, so an ORM Organisation (kind an OrganisationKind) fits as well as a row.
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def successor_id(self) -> int | None: ...
+    @property
+    def parent_id(self) -> int | None: ...
 
 
 class _Index(Protocol):
