@@ -158,7 +158,7 @@ def run_seed(seed: int, contracts: int, work: Path, style: str = "own") -> SeedR
 
             with sessions.begin() as session:
                 run = propose(session, on=as_at)
-                proposals = [{m.contract_uid for m in p.members} for p in run.proposals]
+                proposals = [{m.uid for m in p.members} for p in run.proposals]
             score_groups(proposals, truth, result)
             result.proposals_run = True
     finally:
