@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -122,3 +123,23 @@ def test_a_retired_register_leaves_the_register_and_stays_in_history(
     assert reimport.exit_code == 1
     assert "source 'mid-essex' was retired on" in reimport.stderr
     assert "--source NAME" in reimport.stderr
+
+
+def test_sources_table_keeps_long_names_whole_at_80_columns(
+    runner: CliRunner, database_url: str, tmp_path: Path
+) -> None:
+    name = "basildon-and-brentwood-ccg-contracts-register-2016"
+    path = simple_register(tmp_path / f"{name}.xlsx", MID_ESSEX)
+    assert invoke(runner, database_url, "import", str(path)).exit_code == 0
+    for args in (("sources",), ("sources", "show", name)):
+        result = runner.invoke(
+            main, ["--database", database_url, *args], terminal_width=80, env={"COLUMNS": "80"}
+        )
+        assert result.exit_code == 0, result.output
+        assert name in result.output or f"{name}.xlsx" in result.output
+        assert all(len(line) <= 80 for line in result.output.splitlines())
+    listed = runner.invoke(
+        main, ["--database", database_url, "sources", "list", "--wide"], terminal_width=80
+    )
+    assert name in listed.output  # the identifier itself, never cut with "…"
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", listed.output)  # as people read a date

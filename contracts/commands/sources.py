@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
 
 from contracts.commands.context import FORMAT_OPTION, store
 from contracts.commands.render import FIELD_COLUMNS, emit, field_rows, to_json
+from contracts.commands.tables import (
+    DATE_FORMAT,
+    ID,
+    NUMBER,
+    TEXT,
+    Column,
+    parse_columns,
+    print_rows,
+    table_options,
+)
 from contracts.store import sources
 
 SOURCE_COLUMNS = ("source", "status", "contracts", "not_in_register", "imports", "last_import")
@@ -23,16 +34,38 @@ BATCH_COLUMNS = (
     "missing",
     "rejected",
 )
-COUNTS = ("contracts", "not_in_register", "imports")
+# Tables that fit the terminal: a source's name is an identifier, never cut.
+SOURCE_TABLE = (
+    Column("source", ID, rank=0),
+    Column("status", TEXT, rank=1, least=8),
+    Column("contracts", NUMBER, rank=0),
+    Column("not_in_register", NUMBER, rank=3, header="not in register"),
+    Column("imports", NUMBER, rank=2),
+    Column("last_import", TEXT, rank=2, least=10, header="last import"),
+)
+BATCH_TABLE = (
+    Column("id", ID, rank=0),
+    Column("imported_at", TEXT, rank=0, least=10, header="imported"),
+    Column("file", TEXT, rank=1, least=16),
+    Column("outcome", TEXT, rank=2, least=10),
+    *(Column(key, NUMBER, rank=1) for key in BATCH_COLUMNS[4:]),
+)
+
+
+def _when(iso: str | None) -> str:
+    """A timestamp as people read it: 02/12/2026 03:26."""
+    if not iso:
+        return ""
+    moment = dt.datetime.fromisoformat(iso)
+    return moment.strftime(f"{DATE_FORMAT} %H:%M")
 
 
 def _row(data: dict[str, Any]) -> dict[str, Any]:
     """A source for a table: dates as people read them, the retirement in the status."""
     shown = dict(data)
-    if data["last_import"]:
-        shown["last_import"] = data["last_import"][:16].replace("T", " ")
+    shown["last_import"] = _when(data["last_import"])
     if data["retired_at"]:
-        shown["status"] = f"retired {data['retired_at'][:10]}"
+        shown["status"] = f"retired {_when(data['retired_at'])[:10]}"
     return shown
 
 
@@ -49,9 +82,12 @@ def sources_group(ctx: click.Context, fmt: str) -> None:
 
 
 @sources_group.command("list")
+@table_options(SOURCE_TABLE)
 @FORMAT_OPTION
 @click.pass_context
-def sources_list(ctx: click.Context, fmt: str) -> None:
+def sources_list(
+    ctx: click.Context, fmt: str, columns: str | None = None, wide: bool = False
+) -> None:
     """List every source with its contracts in the register and its imports.
 
     A retired source is listed as retired, with no contracts in the register.
@@ -60,14 +96,12 @@ def sources_list(ctx: click.Context, fmt: str) -> None:
     """
     with store(ctx).unit_of_work() as session:
         data = [s.as_json() for s in sources.list_sources(session)]
-    emit(
-        [_row(d) for d in data],
-        SOURCE_COLUMNS,
-        fmt,
-        json_data=data,
-        title=f"{len(data)} sources",
-        right_aligned=COUNTS,
-    )
+    if fmt == "table":
+        chosen = parse_columns(SOURCE_TABLE, columns)
+        rows = [_row(d) for d in data]
+        print_rows(rows, SOURCE_TABLE, title=f"{len(data)} sources", chosen=chosen, wide=wide)
+    else:
+        emit(data, SOURCE_COLUMNS, fmt)
 
 
 @sources_group.command("show")
@@ -90,8 +124,8 @@ def sources_show(ctx: click.Context, name: str, fmt: str) -> None:
         emit(batches, BATCH_COLUMNS, fmt)
         return
     emit(field_rows(_row(data).items()), FIELD_COLUMNS, fmt, title=f"Source {name}")
-    shown = [{**b, "imported_at": (b["imported_at"] or "")[:16].replace("T", " ")} for b in batches]
-    emit(shown, BATCH_COLUMNS, fmt, title="Imports", right_aligned=BATCH_COLUMNS[4:])
+    shown = [{**b, "imported_at": _when(b["imported_at"])} for b in batches]
+    print_rows(shown, BATCH_TABLE, title="Imports")
 
 
 @sources_group.command("retire")
