@@ -72,3 +72,17 @@ def test_suggest_lists_pairs_with_evidence_and_the_command(
     assert pair["command"] == (
         'contracts orgs merge "Acme Home Care Servces Ltd" "Acme Home Care Services Limited"'
     )
+
+
+def test_list_fits_80_columns_with_every_code_whole(runner: CliRunner, database_url: str) -> None:
+    for width in (80, 100):
+        result = runner.invoke(
+            main, ["--database", database_url, "orgs", "list"], terminal_width=width
+        )
+        assert result.exit_code == 0, result.output
+        assert all(len(line) <= width for line in result.output.splitlines())
+        # National reference codes (ODS, GSS) appear whole, never cut with "…"
+        for code in ("RDD", "RQ8", "E10000012", "E06000033"):
+            assert f"│ {code} " in result.output
+    wide = runner.invoke(main, ["--database", database_url, "orgs", "list", "--wide"])
+    assert "successor" in wide.output and "commissioner" in wide.output

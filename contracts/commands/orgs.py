@@ -8,6 +8,7 @@ import click
 
 from contracts.commands.context import FORMAT_OPTION, store
 from contracts.commands.render import ORG_COLUMNS, emit, organisation_card, organisation_row
+from contracts.commands.tables import ID, TEXT, Column, parse_columns, print_rows, table_options
 from contracts.organisations import index as organisations
 from contracts.organisations.suggest import suggest_pairs
 
@@ -24,10 +25,22 @@ def orgs_group(ctx: click.Context, fmt: str) -> None:
         ctx.invoke(orgs_list, fmt=fmt)
 
 
+# A code is an identifier, never cut; names wrap; the rest goes first on a narrow terminal.
+ORG_TABLE = (
+    Column("code", ID, rank=0),
+    Column("name", TEXT, rank=0, least=24),
+    Column("kind", TEXT, rank=1, least=10),
+    Column("footprint", TEXT, rank=2, least=10),
+    Column("commissioner", TEXT, rank=3, least=12),
+    Column("successor", TEXT, rank=2, least=16),
+)
+
+
 @orgs_group.command("list")
+@table_options(ORG_TABLE)
 @FORMAT_OPTION
 @click.pass_context
-def orgs_list(ctx: click.Context, fmt: str) -> None:
+def orgs_list(ctx: click.Context, fmt: str, columns: str | None = None, wide: bool = False) -> None:
     """List every organisation with its code, kind, footprint and successor.
 
     Example: contracts orgs list --format json
@@ -36,9 +49,12 @@ def orgs_list(ctx: click.Context, fmt: str) -> None:
         data = [
             organisations.organisation_json(o) for o in organisations.list_organisations(session)
         ]
-    emit(
-        [organisation_row(d) for d in data], ORG_COLUMNS, fmt, json_data=data, title="Organisations"
-    )
+    rows = [organisation_row(d) for d in data]
+    if fmt == "table":
+        chosen = parse_columns(ORG_TABLE, columns)
+        print_rows(rows, ORG_TABLE, title="Organisations", chosen=chosen, wide=wide)
+    else:
+        emit(rows, ORG_COLUMNS, fmt, json_data=data)
 
 
 @orgs_group.command("show")

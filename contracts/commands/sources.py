@@ -45,8 +45,8 @@ SOURCE_TABLE = (
 )
 BATCH_TABLE = (
     Column("id", ID, rank=0),
-    Column("imported_at", TEXT, rank=0, least=10, header="imported"),
-    Column("file", TEXT, rank=1, least=16),
+    Column("imported_at", ID, rank=0, header="imported"),
+    Column("file", ID, rank=1),
     Column("outcome", TEXT, rank=2, least=10),
     *(Column(key, NUMBER, rank=1) for key in BATCH_COLUMNS[4:]),
 )
@@ -106,9 +106,12 @@ def sources_list(
 
 @sources_group.command("show")
 @click.argument("name")
+@table_options(BATCH_TABLE)
 @FORMAT_OPTION
 @click.pass_context
-def sources_show(ctx: click.Context, name: str, fmt: str) -> None:
+def sources_show(
+    ctx: click.Context, name: str, fmt: str, columns: str | None = None, wide: bool = False
+) -> None:
     """Show one source: its contracts, its status and every import of it.
 
     Example: contracts sources show mid-essex-ccg-contract-register
@@ -125,7 +128,8 @@ def sources_show(ctx: click.Context, name: str, fmt: str) -> None:
         return
     emit(field_rows(_row(data).items()), FIELD_COLUMNS, fmt, title=f"Source {name}")
     shown = [{**b, "imported_at": _when(b["imported_at"])} for b in batches]
-    print_rows(shown, BATCH_TABLE, title="Imports")
+    chosen = parse_columns(BATCH_TABLE, columns)
+    print_rows(shown, BATCH_TABLE, title="Imports", chosen=chosen, wide=wide)
 
 
 @sources_group.command("retire")
