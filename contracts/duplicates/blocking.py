@@ -16,8 +16,9 @@ one size.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,15 +113,12 @@ class _Blocks:
         return lowest != highest
 
 
-def _all_pairs(blocks: _Blocks) -> tuple[Ints, Ints]:
+def _all_pairs(blocks: _Blocks) -> Iterator[tuple[Ints, Ints]]:
     """Every pair within each block, for all the blocks of one size at once."""
-    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for size in np.unique(blocks.sizes).tolist():
         at = blocks.starts[blocks.sizes == size]
         i, j = np.triu_indices(size, 1)
-        firsts.append(blocks.members[(at[:, None] + i).ravel()])
-        seconds.append(blocks.members[(at[:, None] + j).ravel()])
-    return np.concatenate(firsts), np.concatenate(seconds)
+        yield blocks.members[(at[:, None] + i).ravel()], blocks.members[(at[:, None] + j).ravel()]
 
 
 def _window_pairs(block: Ints, columns: RegisterColumns, window: int) -> tuple[Ints, Ints]:
@@ -152,25 +150,32 @@ class _Blocker:
         self.found: list[Codes] = []
 
     def run(self, rule: str, blocks: _Blocks, allow: Allow | None = None) -> None:
+        """The rule's pairs, a batch at a time (one size of small block, or one capped
+        block), each kept only as its codes: 8 bytes a pair at 3 million pairs."""
         over = blocks.sizes > self.cap
         self.capped[rule] += int(over.sum())
         self.capped_members[rule] += int(blocks.sizes[over].sum())
-        first, second = _all_pairs(blocks.where(~over))
-        windows = [
+        capped = zip(blocks.starts[over].tolist(), blocks.sizes[over].tolist(), strict=True)
+        windows = (
             _window_pairs(blocks.members[start : start + size], self.columns, self.window)
-            for start, size in zip(
-                blocks.starts[over].tolist(), blocks.sizes[over].tolist(), strict=True
-            )
-        ]
-        if windows:
-            first = np.concatenate([first, *(f for f, _ in windows)])
-            second = np.concatenate([second, *(s for _, s in windows)])
-        if allow is not None and len(first):
-            keep = allow(first, second)
-            first, second = first[keep], second[keep]
-        codes = encode_pairs(self.columns.ids[first], self.columns.ids[second])
-        self.result.produced[rule] += len(codes)
-        self.found.append(codes)
+            for start, size in capped
+        )
+        for first, second in itertools.chain(_all_pairs(blocks.where(~over)), windows):
+            if allow is not None and len(first):
+                keep = allow(first, second)
+                first, second = first[keep], second[keep]
+            codes = encode_pairs(self.columns.ids[first], self.columns.ids[second])
+            self.result.produced[rule] += len(codes)
+            self.found.append(codes)
+
+    def pairs(self) -> Codes:
+        """Every pair found, sorted and each once (sorted in place: the found lists go first)."""
+        codes = np.concatenate([np.zeros(0, dtype=np.int64), *self.found])
+        self.found.clear()
+        codes.sort()
+        if len(codes):
+            codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+        return codes
 
     def notes(self) -> list[str]:
         return [
@@ -248,8 +253,7 @@ def block(
     blocker.run("same annual value", _keyed(columns, columns.annual, columns.annual_known))
 
     result = blocker.result
-    if blocker.found:
-        result.pairs = sorted_unique(np.concatenate(blocker.found))
+    result.pairs = blocker.pairs()
     result.capped = blocker.notes()
     if common:
         result.capped.append(

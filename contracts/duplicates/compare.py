@@ -63,6 +63,9 @@ TITLE_ABBREVIATIONS = {
     "program": "programme",
     "nhs111": "nhs 111",
 }
+# `simplify` without its cache, for titles: this function keeps its own, and a register's
+# titles are mostly distinct (65,536 of them would stay in memory twice).
+_simplify_once = simplify.__wrapped__
 # Phrases after `simplify` ("A&E" becomes "a and e").
 _TITLE_PHRASES = (("a and e", "accident and emergency"),)
 # Words that carry no evidence about which contract a title names ("associate"
@@ -126,7 +129,7 @@ def normalise_title(title: str | None, strip: tuple[str, ...] = ()) -> str:
     """Lower case, punctuation gone, abbreviations expanded, stop words dropped; the
     provider's names (``strip``), years and a leading "ABC:" prefix taken out."""
     text = _TITLE_PREFIX.sub(" ", _TITLE_YEARS.sub(" ", title or ""))
-    padded = f" {simplify(text)} "
+    padded = f" {_simplify_once(text)} "
     for term in strip:
         if f" {term} " in padded and padded.strip() != term:
             padded = padded.replace(f" {term} ", " ")

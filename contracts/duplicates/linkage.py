@@ -181,11 +181,10 @@ def link_columns(
         rare_token_max=weights.rare_token_max,
     )
     confirmed, rejected = _decided(columns, decisions or {})
-    pairs = sorted_unique(
-        np.concatenate(
-            [blocking.pairs, np.array([encode_pair(a, b) for a, b in confirmed], dtype=np.int64)]
-        )
-    )
+    pairs = blocking.pairs
+    if confirmed:
+        extra = np.array([encode_pair(a, b) for a, b in confirmed], dtype=np.int64)
+        pairs = sorted_unique(np.concatenate([pairs, extra]))
     blocking.produced[CONFIRMED_RULE] = len(confirmed)
     position = columns.positions()
     records: dict[int, MatchRecord] = {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, Select, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, String, select, type_coerce
 
 from contracts.duplicates.columns import ContractFields, Provider, RegisterColumns
 from contracts.duplicates.compare import (
@@ -41,15 +41,16 @@ from contracts.store.models import (
 from contracts.store.selects import columns_of
 from contracts.vocabulary import refine_category
 
+_normalise_title = normalise_title.__wrapped__
+_normalise_reference = normalise_reference.__wrapped__
+
 # The contracts detection looks at: those still in their register.
 IN_REGISTER = Contract.in_register.is_(True)
 # Raise when detection would find other sets from the same inputs, so runs
 # stored by an earlier version are not trusted.
 SNAPSHOT_VERSION = "2"
 _CHUNK = 5_000
-_CONTRACT_FIELDS = (
-    "id source source_key reference title provider_id service_category start_date end_date"
-)
+_CONTRACT_FIELDS = "id source source_key reference title provider_id service_category"
 
 
 def organisations_read() -> Select:
@@ -74,7 +75,11 @@ def aliases_read() -> Select:
 def parties_read(chosen: ColumnElement[bool]) -> Select:
     """The commissioner columns detection reads, for the contracts ``chosen``."""
     return (
-        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role)
+        select(
+            ContractParty.contract_id,
+            ContractParty.organisation_id,
+            type_coerce(ContractParty.role, String),
+        )
         .join(Contract, Contract.id == ContractParty.contract_id)
         .where(chosen)
         .order_by(ContractParty.contract_id, ContractParty.organisation_id)
@@ -82,10 +87,13 @@ def parties_read(chosen: ColumnElement[bool]) -> Select:
 
 
 def contracts_read(chosen: ColumnElement[bool]) -> Select:
-    """The contract columns detection reads, money as the stored pence."""
+    """The contract columns detection reads, as stored: dates as the database gives them
+    (ISO text from SQLite), money in pence."""
     return (
         select(
             *columns_of(Contract, _CONTRACT_FIELDS),
+            type_coerce(Contract.start_date, String),
+            type_coerce(Contract.end_date, String),
             type_coerce(Contract.annual_value, BigInteger),
             type_coerce(Contract.total_value, BigInteger),
         )
@@ -134,7 +142,7 @@ def read_rows(connection: Connection, statement: Select, digest: Any = None) -> 
     result = connection.execute(statement.execution_options(yield_per=_CHUNK))
     for chunk in result.partitions():
         if digest is not None:
-            digest.update("".join("\x1f".join(map(str, row)) + "\n" for row in chunk).encode())
+            digest.update(repr([tuple(row) for row in chunk]).encode())
         yield from chunk
     if digest is not None:
         digest.update(b"\x1e")
@@ -195,17 +203,28 @@ class _Providers:
 
 
 def _contracts(fields: ContractFields, rows: Iterator[Any], providers: _Providers) -> None:
+    """Each contract's fields and their normalised forms. The normalising is memoised
+    here, for this read only: the functions' own caches would keep 65,536 titles after."""
+    titles: dict[tuple[str, int | None], str] = {}
+    references: dict[str | None, str] = {}
+    shared: dict[str | None, str | None] = {}  # one object per distinct source or category
     for id_, source, key, reference, title, org, category, start, end, annual, total in rows:
         provider = providers.get(org)
+        title_key = titles.get((title, org))
+        if title_key is None:
+            title_key = titles[(title, org)] = _normalise_title(title, provider.provider_terms)
+        reference_key = references.get(reference)
+        if reference_key is None:
+            reference_key = references[reference] = _normalise_reference(reference)
         fields.ids.append(id_)
         fields.uids.append(contract_uid(source, key))
-        fields.sources.append(source)
+        fields.sources.append(shared.setdefault(source, source))  # type: ignore[arg-type]
         fields.references.append(reference)
-        fields.reference_keys.append(normalise_reference(reference))
+        fields.reference_keys.append(reference_key)
         fields.titles.append(title)
-        fields.title_keys.append(normalise_title(title, provider.provider_terms))
+        fields.title_keys.append(title_key)
         fields.providers.append(provider)
-        fields.service_categories.append(category)
+        fields.service_categories.append(shared.setdefault(category, category))
         fields.category_keys.append(refine_category(category, title))
         fields.starts.append(start)
         fields.ends.append(end)
