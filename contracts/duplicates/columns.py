@@ -12,6 +12,7 @@ successors) is kept once per provider.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,26 @@ class ContractFields:
     ends: list[dt.date | str | None] = field(default_factory=list)
     annual_pence: list[int | None] = field(default_factory=list)
     total_pence: list[int | None] = field(default_factory=list)
+
+
+# Which record attribute fills each list of ContractFields, and a Provider's facts.
+_RECORD_FIELDS = {
+    "ids": "id",
+    "uids": "uid",
+    "sources": "source",
+    "references": "reference",
+    "reference_keys": "reference_key",
+    "titles": "title",
+    "title_keys": "title_key",
+    "commissioners": "commissioners",
+    "leads": "lead_id",
+    "has_associates": "has_associates",
+    "service_categories": "service_category",
+    "category_keys": "category_key",
+    "starts": "start_date",
+    "ends": "end_date",
+}
+_PROVIDER_FACTS = [f.name for f in dataclasses.fields(Provider)]
 
 
 def _pence_of(value: Decimal | None) -> int | None:
@@ -227,32 +248,12 @@ class RecordColumns(RegisterColumns):
 
     def __init__(self, records: Sequence[MatchRecord]) -> None:
         fields = ContractFields()
+        for name, attribute in _RECORD_FIELDS.items():
+            setattr(fields, name, [getattr(r, attribute) for r in records])
         providers: dict[tuple[object, ...], Provider] = {}
         for r in records:
-            fields.ids.append(r.id)
-            fields.uids.append(r.uid)
-            fields.sources.append(r.source)
-            fields.references.append(r.reference)
-            fields.reference_keys.append(r.reference_key)
-            fields.titles.append(r.title)
-            fields.title_keys.append(r.title_key)
-            facts = (
-                r.provider_id,
-                r.provider_group,
-                r.provider_chain,
-                r.provider_name,
-                r.provider_coded,
-                r.provider_terms,
-                r.provider_key,
-            )
-            fields.providers.append(providers.setdefault(facts, Provider(*facts)))  # type: ignore[arg-type]
-            fields.commissioners.append(r.commissioners)
-            fields.leads.append(r.lead_id)
-            fields.has_associates.append(r.has_associates)
-            fields.service_categories.append(r.service_category)
-            fields.category_keys.append(r.category_key)
-            fields.starts.append(r.start_date)
-            fields.ends.append(r.end_date)
-            fields.annual_pence.append(_pence_of(r.annual_value))
-            fields.total_pence.append(_pence_of(r.total_value))
+            facts = tuple(getattr(r, name) for name in _PROVIDER_FACTS)
+            fields.providers.append(providers.setdefault(facts, Provider(*facts)))
+        fields.annual_pence = [_pence_of(r.annual_value) for r in records]
+        fields.total_pence = [_pence_of(r.total_value) for r in records]
         super().__init__(fields, records)

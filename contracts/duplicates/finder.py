@@ -35,6 +35,10 @@ _MEMBER_JSON = (
 )
 
 
+# What a member takes from its record as it is (its provider and commissioner are names).
+_MEMBER_FROM_RECORD = "id uid reference source title start_date end_date annual_value"
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -169,16 +173,9 @@ def choose_representative(records: list[MatchRecord]) -> MatchRecord:
 
 def _member(record: MatchRecord, names: dict[int, str]) -> Member:
     return Member(
-        id=record.id,
-        uid=record.uid,
-        reference=record.reference,
-        source=record.source,
-        title=record.title,
+        **{key: getattr(record, key) for key in _MEMBER_FROM_RECORD.split()},
         provider=names.get(record.provider_id) if record.provider_id else None,
         commissioner=names.get(record.lead_id) if record.lead_id else None,
-        start_date=record.start_date,
-        end_date=record.end_date,
-        annual_value=record.annual_value,
     )
 
 

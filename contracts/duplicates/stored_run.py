@@ -168,11 +168,7 @@ def set_members(session: Session, run_id: int) -> Iterator[SetMemberRow]:
     lead = aliased(ContractParty)
     statement = (
         select(
-            StoredDuplicateSet.set_id,
-            StoredDuplicateSet.score,
-            StoredDuplicateSet.weak_link,
-            StoredDuplicateSet.reasons,
-            StoredDuplicateSet.representative_id,
+            *columns_of(StoredDuplicateSet, "set_id score weak_link reasons representative_id"),
             *columns_of(Contract, "id reference source title"),
             commissioner.name,
             provider.name,
