@@ -77,11 +77,6 @@ def decode_pair(code: int) -> Pair:
     return code >> _SHIFT, code & _LOW
 
 
-def title_words(title_key: str) -> set[str]:
-    """Title words long enough to mean something (numbers and initials are too common)."""
-    return {w for w in title_key.split() if len(w) > 2 and not w.isdigit()}
-
-
 @dataclass
 class _Blocks:
     """Blocks of two or more: members (positions) by key then id, each block's start and size."""
@@ -205,18 +200,18 @@ def _succeeded(columns: RegisterColumns) -> Allow:
 
 def _rare_words(columns: RegisterColumns, most: int) -> tuple[_Blocks, int]:
     """A block per title word found in 2 to ``most`` contracts; and how many words were
-    in more (too common to say anything)."""
+    in more (too common to say anything). Words long enough to mean something only:
+    numbers and initials are too common."""
     numbers: dict[str, int] = {}
     words: list[int] = []
     owners: list[int] = []
-    for position, key in enumerate(columns.title_keys):
-        for word in title_words(key):
+    for position, key in enumerate(columns.title_sorted):
+        for word in {w for w in key.split() if len(w) > 2 and not w.isdigit()}:
             words.append(numbers.setdefault(word, len(numbers)))
             owners.append(position)
     codes = np.array(words, dtype=np.int64)
     frequency = np.bincount(codes, minlength=len(numbers))
-    rare = (frequency > 1) & (frequency <= most)
-    chosen = rare[codes] if len(codes) else np.zeros(0, dtype=np.bool_)
+    chosen = ((frequency > 1) & (frequency <= most))[codes]
     positions = np.array(owners, dtype=np.int64)[chosen]
     return _Blocks.of(codes[chosen], positions, columns.ids), int((frequency > most).sum())
 

@@ -22,7 +22,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from contracts.duplicates.compare import MatchRecord
+from contracts.duplicates.compare import MatchRecord, normalise_reference, normalise_title
 from contracts.store.money import from_pence
 
 Ints = NDArray[np.int64]
@@ -76,10 +76,13 @@ _EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
 
 
 def _days(dates: list[dt.date | str | None]) -> Ints:
-    """Day numbers (``date.toordinal``) of dates or ISO text ("2016-04-01", as SQLite
-    keeps them); MISSING where unknown."""
-    days = np.array(dates, dtype="datetime64[D]")
-    return np.where(np.isnat(days), MISSING, days.astype(np.int64) + _EPOCH_DAY)
+    """Day numbers (``date.toordinal``) of dates, or of ISO text ("2016-04-01", as SQLite
+    keeps them: parsed by NumPy); MISSING where unknown."""
+    if any(isinstance(d, str) for d in dates):
+        days = np.array(dates, dtype="datetime64[D]")
+        return np.where(np.isnat(days), MISSING, days.astype(np.int64) + _EPOCH_DAY)
+    ordinals = (MISSING if d is None else d.toordinal() for d in dates)  # type: ignore[union-attr]
+    return np.fromiter(ordinals, dtype=np.int64, count=len(dates))
 
 
 def _pence(values: Iterable[int | None]) -> tuple[Ints, Bools]:
@@ -150,10 +153,10 @@ class RegisterColumns:
         self.reference_stripped, _ = value_codes(
             r.strip() if r else None for r in fields.references
         )
-        self.reference_keys = fields.reference_keys
-        self.reference_key, _ = value_codes(k or None for k in fields.reference_keys)
+        # The normalised forms are kept as codes (and sorted words) only: a record
+        # built for a pair works its own out again.
+        self.reference_key, _ = value_codes([k or None for k in fields.reference_keys])
         self.titles = fields.titles
-        self.title_keys = fields.title_keys
         # The title's words in order ("services community"): token_sort_ratio's own
         # first step, done once a contract instead of once a pair.
         self.title_sorted = [" ".join(sorted(k.split())) for k in fields.title_keys]
@@ -231,8 +234,8 @@ class RegisterColumns:
             provider_name=provider.provider_name,
             provider_coded=provider.provider_coded,
             provider_terms=provider.provider_terms,
-            title_key=self.title_keys[i],
-            reference_key=self.reference_keys[i],
+            title_key=normalise_title(self.titles[i], provider.provider_terms),
+            reference_key=normalise_reference(self.references[i]),
             provider_key=provider.provider_key,
             category_key=self.category_keys[i],
         )

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, ColumnElement, Connection, Select, String, select, type_coerce
 
@@ -137,15 +137,25 @@ def start_digest(weights: Weights) -> Any:
     return digest
 
 
-def read_rows(connection: Connection, statement: Select, digest: Any = None) -> Iterator[Any]:
-    """The statement's rows, streamed; each hashed into ``digest`` when one is given."""
+def read_chunks(
+    connection: Connection, statement: Select, digest: Any = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The statement's rows as plain tuples, a chunk at a time (streamed); each chunk
+    hashed into ``digest`` when one is given."""
     result = connection.execute(statement.execution_options(yield_per=_CHUNK))
-    for chunk in result.partitions():
+    for partition in result.partitions():
+        chunk = [tuple(row) for row in partition]
         if digest is not None:
-            digest.update(repr([tuple(row) for row in chunk]).encode())
-        yield from chunk
+            digest.update(repr(chunk).encode())
+        yield chunk
     if digest is not None:
         digest.update(b"\x1e")
+
+
+def read_rows(connection: Connection, statement: Select, digest: Any = None) -> Iterator[Any]:
+    """The statement's rows, streamed; hashed into ``digest`` when one is given."""
+    for chunk in read_chunks(connection, statement, digest):
+        yield from chunk
 
 
 @dataclass
@@ -157,11 +167,22 @@ class Register:
     decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
 
 
+class _Organisation(NamedTuple):
+    id: int
+    name: str
+    successor_id: int | None
+    ods_code: str | None
+    gss_code: str | None
+
+
 class _Providers:
     """Each provider's names, codes and successors, worked out once per provider."""
 
     def __init__(self, connection: Connection, digest: Any) -> None:
-        self.rows = {row.id: row for row in read_rows(connection, organisations_read(), digest)}
+        self.rows = {
+            row[0]: _Organisation(*row)
+            for row in read_rows(connection, organisations_read(), digest)
+        }
         self.aliases: dict[int, list[str]] = defaultdict(list)
         for org_id, alias in read_rows(connection, aliases_read(), digest):
             self.aliases[org_id].append(alias)
@@ -202,50 +223,68 @@ class _Providers:
         )
 
 
-def _contracts(fields: ContractFields, rows: Iterator[Any], providers: _Providers) -> None:
-    """Each contract's fields and their normalised forms. The normalising is memoised
-    here, for this read only: the functions' own caches would keep 65,536 titles after."""
-    titles: dict[tuple[str, int | None], str] = {}
-    references: dict[str | None, str] = {}
-    shared: dict[str | None, str | None] = {}  # one object per distinct source or category
-    for id_, source, key, reference, title, org, category, start, end, annual, total in rows:
-        provider = providers.get(org)
-        title_key = titles.get((title, org))
-        if title_key is None:
-            title_key = titles[(title, org)] = _normalise_title(title, provider.provider_terms)
-        reference_key = references.get(reference)
-        if reference_key is None:
-            reference_key = references[reference] = _normalise_reference(reference)
-        fields.ids.append(id_)
-        fields.uids.append(contract_uid(source, key))
-        fields.sources.append(shared.setdefault(source, source))  # type: ignore[arg-type]
-        fields.references.append(reference)
-        fields.reference_keys.append(reference_key)
-        fields.titles.append(title)
-        fields.title_keys.append(title_key)
-        fields.providers.append(provider)
-        fields.service_categories.append(shared.setdefault(category, category))
-        fields.category_keys.append(refine_category(category, title))
-        fields.starts.append(start)
-        fields.ends.append(end)
-        fields.annual_pence.append(annual)
-        fields.total_pence.append(total)
+class _Normalised:
+    """Titles and references normalised once each, for this read only: the functions'
+    own caches would keep 65,536 titles after it."""
+
+    def __init__(self, providers: _Providers) -> None:
+        self.providers = providers
+        self.titles: dict[tuple[str, int | None], str] = {}
+        self.references: dict[str | None, str] = {}
+        self.shared: dict[Any, Any] = {}  # one object per distinct source or category
+
+    def title(self, title: str, org: int | None) -> str:
+        found = self.titles.get((title, org))
+        if found is None:
+            terms = self.providers.get(org).provider_terms
+            found = self.titles[(title, org)] = _normalise_title(title, terms)
+        return found
+
+    def reference(self, reference: str | None) -> str:
+        found = self.references.get(reference)
+        if found is None:
+            found = self.references[reference] = _normalise_reference(reference)
+        return found
 
 
-def _parties(fields: ContractFields, rows: Iterator[Any]) -> None:
+def _contracts(fields: ContractFields, chunks: Iterator[list[Any]], providers: _Providers) -> None:
+    """Each contract's fields and their normalised forms, a chunk of rows at a time."""
+    normalised = _Normalised(providers)
+    share = normalised.shared.setdefault
+    for chunk in chunks:
+        ids, sources, keys, references, titles, orgs, categories, *rest = zip(*chunk, strict=True)
+        starts, ends, annual, total = rest
+        fields.ids += ids
+        fields.uids += map(contract_uid, sources, keys)
+        fields.sources += map(share, sources, sources)
+        fields.references += references
+        fields.reference_keys += map(normalised.reference, references)
+        fields.titles += titles
+        fields.title_keys += map(normalised.title, titles, orgs)
+        fields.providers += map(providers.get, orgs)
+        fields.service_categories += map(share, categories, categories)
+        fields.category_keys += map(refine_category, categories, titles)
+        fields.starts += starts
+        fields.ends += ends
+        fields.annual_pence += annual
+        fields.total_pence += total
+
+
+def _parties(fields: ContractFields, chunks: Iterator[list[Any]]) -> None:
     """Each contract's commissioners, its lead, and whether it lists associates."""
     position = {contract_id: i for i, contract_id in enumerate(fields.ids)}
     count = len(fields.ids)
     parties: list[list[int]] = [[] for _ in range(count)]
     leads: list[int | None] = [None] * count
     associates = [False] * count
-    for contract_id, organisation_id, role in rows:
-        i = position[contract_id]
-        parties[i].append(organisation_id)
-        if role == PartyRole.LEAD:
-            leads[i] = organisation_id
-        elif role == PartyRole.ASSOCIATE:
-            associates[i] = True
+    for chunk in chunks:
+        for contract_id, organisation_id, role in chunk:
+            i = position[contract_id]
+            parties[i].append(organisation_id)
+            if role == PartyRole.LEAD:
+                leads[i] = organisation_id
+            elif role == PartyRole.ASSOCIATE:
+                associates[i] = True
     shared: dict[frozenset[int], frozenset[int]] = {}
     fields.commissioners = [shared.setdefault(s, s) for s in map(frozenset, parties)]
     fields.leads, fields.has_associates = leads, associates
@@ -259,8 +298,8 @@ def read_register(
     chosen = Contract.id.in_(ids) if ids is not None else IN_REGISTER
     providers = _Providers(connection, digest)
     fields = ContractFields()
-    _contracts(fields, read_rows(connection, contracts_read(chosen), digest), providers)
-    _parties(fields, read_rows(connection, parties_read(chosen), digest))
+    _contracts(fields, read_chunks(connection, contracts_read(chosen), digest), providers)
+    _parties(fields, read_chunks(connection, parties_read(chosen), digest))
     decisions = {
         uid_pair(uid_a, uid_b): Decision(decision, decided_by)
         for uid_a, uid_b, decision, decided_by in read_rows(connection, decisions_read(), digest)
