@@ -1,6 +1,6 @@
 """The duplicate sets as last found, kept in the store while nothing they rest on changes.
 
-Detection compares the whole register (about 30 s and 400 MB at 100,000
+Detection compares the whole register (seconds and 270 MiB at 100,000
 contracts), yet the summary, the proposals and the finance workbook need only
 its answer: which copies make up each set and which copy stands for it. So the
 answer is stored (:class:`DuplicateRun`) with a hash of everything detection
