@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from contracts.findings import Finding, FindingCode, Severity
+from contracts.findings import Finding, FindingCode
 
 
 @dataclass
@@ -27,25 +27,7 @@ class Place:
     def row(self, row: int) -> str:
         return f"line {row}" if self.is_csv else f"{self.sheet}!row {row}"
 
-    def finding(
-        self,
-        kind: FindingCode,
-        *,
-        cell: str | None = None,
-        value: Any = None,
-        severity: Severity | None = None,
-        variant: str | None = None,
-        column: str | None = None,
-        **params: Any,
-    ) -> Finding:
-        """A finding of ``kind`` in this file and sheet (see :meth:`FindingCode.finding`)."""
-        return kind.finding(
-            file=self.file,
-            sheet=None if self.is_csv else self.sheet,
-            cell=cell,
-            value=value,
-            severity=severity,
-            variant=variant,
-            column=column,
-            **params,
-        )
+    def finding(self, kind: FindingCode, **fields: Any) -> Finding:
+        """A finding of ``kind`` in this file and sheet; ``fields`` (cell, value, column,
+        the message's params) as :meth:`FindingCode.finding` takes them."""
+        return kind.finding(file=self.file, sheet=None if self.is_csv else self.sheet, **fields)
