@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -146,30 +146,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(eq=False)
 class RegisterWriter:
     """Stores one source's records in chunks and works out what changed."""
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        source: str,
-        file_name: str,
-        batch: ImportBatch,
-        index: OrganisationIndex,
-        sheets_in_scope: set[str] | None = None,
-    ) -> None:
-        self.session = session
-        self.source = source
-        self.file_name = file_name
-        self.batch = batch
-        self.index = index
-        self.result = WriteResult()
-        self.sheets_in_scope = sheets_in_scope
-        self._pending: list[ImportedRow] = []
-        self._rejected: list[str] = []  # keys of rejected rows, looked up a chunk at a time
-        self._seen = bytearray()  # a bit per contract id the file holds
-        self._new_providers: dict[str, Organisation] = {}
+    session: Session
+    _: KW_ONLY
+    source: str
+    file_name: str
+    batch: ImportBatch
+    index: OrganisationIndex
+    sheets_in_scope: set[str] | None = None
+    result: WriteResult = field(default_factory=WriteResult, init=False)
+    _pending: list[ImportedRow] = field(default_factory=list, init=False)
+    # keys of rejected rows, looked up a chunk at a time
+    _rejected: list[str] = field(default_factory=list, init=False)
+    _seen: bytearray = field(default_factory=bytearray, init=False)  # a bit per contract id
+    _new_providers: dict[str, Organisation] = field(default_factory=dict, init=False)
 
     def _snapshots(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """What the source held before under these keys (one chunk's)."""
