@@ -348,6 +348,8 @@ def export_workbook(
     representatives = stored_representatives(session, run_id)
     # The plan `contracts plan` prints: the Plan sheet, and what the Summary counts.
     plan = make_plan(session, representatives=lambda _session: representatives)
+    planned = plan.counted_members()
+    alternative_to = {o.id: o.conflicts_with for o in plan.left_out}
     export_id = uuid.uuid4().hex
     result = ExportResult(path=path, export_id=export_id, proposals=proposals)
     clock = _ReadingClock(time.perf_counter() - began)
@@ -360,14 +362,15 @@ def export_workbook(
         summary_ws = workbook.add_worksheet(layout.SUMMARY_SHEET)
         plan_ws = workbook.add_worksheet(layout.PLAN_SHEET)
         plan_totals = write_plan_sheet(workbook, plan_ws, styles, plan)
+        del plan  # its members are written: the rows to come need only what it counts
         sheets = _Sheets(
             proposals=_sheet(workbook, styles, layout.PROPOSALS_SHEET, PROPOSAL_COLUMNS),
             contracts=_sheet(workbook, styles, layout.CONTRACTS_SHEET, CONTRACT_COLUMNS),
             duplicates=_sheet(workbook, styles, layout.DUPLICATES_SHEET, layout.DUPLICATE_COLUMNS),
             figures=SummaryFigures(register_contracts=_register_count(session)),
             representatives=representatives,
-            planned=plan.counted_members(),
-            alternative_to={o.id: o.conflicts_with for o in plan.left_out},
+            planned=planned,
+            alternative_to=alternative_to,
             export_id=export_id,
             key_secret=key_secret,
             row_figures=row_figures,

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -198,8 +199,12 @@ class SheetWriter:
             else None
             for c in self.columns
         ]
-        self._wraps = [c.wrap and not c.hidden for c in self.columns]
-        self._widths = [c.width for c in self.columns]
+        # The wrapped columns, with the characters a line holds in each.
+        self._wrapped = [
+            (index, c.width, int(max(c.width * 1.2, 1)))
+            for index, c in enumerate(self.columns)
+            if c.wrap and not c.hidden
+        ]
         for index, column in enumerate(self.columns):
             options = {"hidden": True} if column.hidden else None
             ws.set_column(index, index, column.width, None, options)
@@ -211,20 +216,31 @@ class SheetWriter:
             ws.write_string(0, index, column.header, styles.header)
 
     def append(self, values: Sequence[Any]) -> None:
-        """One row below the last, its height set for its longest wrapped text."""
+        """One row below the last, its height set for its longest wrapped text.
+
+        The export's inner loop (millions of cells): text and numbers go straight to
+        XlsxWriter's cell store, anything else through :func:`write_value`.
+        """
         row = self.rows_written + 1
         ws = self.ws
         lines = 1
-        for value, wraps, width in zip(values, self._wraps, self._widths, strict=True):
-            if wraps and isinstance(value, str):
+        for index, width, per_line in self._wrapped:
+            value = values[index]
+            if value.__class__ is str and (len(value) > per_line or "\n" in value):
                 lines = max(lines, lines_needed(value, width))
         set_lines(ws, row, lines)
+        write_string, write_number = ws._write_string, ws._write_number
         for col, (value, cell_format) in enumerate(zip(values, self._formats, strict=True)):
-            write_value(ws, row, col, value, cell_format)
-        if lines > 1 or row - 1 in ws.row_info:
-            # The row before is written out by now: forget its height, so memory stays flat.
-            ws.row_info.pop(row - 1, None)
-            ws.row_sizes.pop(row - 1, None)
+            kind = value.__class__
+            if kind is str:
+                write_string(row, col, clean_text(value), cell_format)
+            elif kind is int or kind is Decimal:
+                write_number(row, col, value, cell_format)
+            elif value is not None:
+                write_value(ws, row, col, value, cell_format)
+        if row - 1 in ws.row_info:
+            # Written out as this row began: forget its height, so memory stays flat.
+            del ws.row_info[row - 1], ws.row_sizes[row - 1]
         self.rows_written += 1
 
     @property
