@@ -147,8 +147,11 @@ def _proposals(session: Session, ids: list[str]) -> dict[str, ProposalRow]:
 
 
 def _members(session: Session, ids: list[str]) -> dict[str, list[MemberRow]]:
+    # Plain columns, executed on the connection: the ORM's result layer would only wrap
+    # each of the register's rows again (a fifth of the reading at 100,000 contracts).
+    connection = session.connection()
     provider = aliased(Organisation)
-    rows = session.execute(
+    rows = connection.execute(
         select(ProposalMember.proposal_id, *_selected(MemberRow, Contract, provider=provider.name))
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .outerjoin(provider, provider.id == Contract.provider_id)
@@ -156,7 +159,7 @@ def _members(session: Session, ids: list[str]) -> dict[str, list[MemberRow]]:
     ).all()
     leads: dict[int, str] = {}
     associates: dict[int, list[str]] = defaultdict(list)
-    party_rows = session.execute(
+    party_rows = connection.execute(
         select(ContractParty.contract_id, ContractParty.role, Organisation.name)
         .join(Organisation, Organisation.id == ContractParty.organisation_id)
         .where(
