@@ -52,12 +52,9 @@ class Parties:
     def provider(
         self, name: str | None, code: str | None, start: dt.date | None, emit: Emit
     ) -> Organisation | NewProvider | None:
-        if code:
-            by_code = self._by_code("provider", name, code, emit)
-            if by_code is not None:
-                return self._on_date("provider", by_code, start, emit)
-            if not name:
-                return None
+        decided, by_code = self._code_first("provider", name, code, start, emit)
+        if decided:
+            return by_code
         if not name:
             emit(codes.MISSING_PROVIDER, "provider", None)
             return None
@@ -69,12 +66,9 @@ class Parties:
     def commissioner(
         self, name: str | None, code: str | None, start: dt.date | None, emit: Emit
     ) -> Organisation | None:
-        if code:
-            by_code = self._by_code("commissioner", name, code, emit)
-            if by_code is not None:
-                return self._on_date("commissioner", by_code, start, emit)
-            if not name:
-                return None
+        decided, by_code = self._code_first("commissioner", name, code, start, emit)
+        if decided:
+            return by_code
         if not name:
             if self.default_commissioner is None:
                 emit(codes.MISSING_COMMISSIONER, "commissioner", None)
@@ -112,6 +106,18 @@ class Parties:
         return found
 
     # --- parts -----------------------------------------------------------------
+
+    def _code_first(
+        self, what: str, name: str | None, code: str | None, start: dt.date | None, emit: Emit
+    ) -> tuple[bool, Organisation | None]:
+        """(decided, body): a code decides when it names a body, or when no name is given;
+        otherwise the name is looked up as if there were no code."""
+        if not code:
+            return False, None
+        by_code = self._by_code(what, name, code, emit)
+        if by_code is not None:
+            return True, self._on_date(what, by_code, start, emit)
+        return not name, None
 
     def _by_code(self, what: str, name: str | None, code: str, emit: Emit) -> Organisation | None:
         """The body ``code`` names; a finding when it is unknown or the name says otherwise."""

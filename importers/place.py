@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.findings import Finding, FindingCode, Severity
+from contracts.findings import Finding, FindingCode
 
 # A1 references are worked out here rather than with openpyxl.utils: importing openpyxl
 # costs every import a third of a second, and calamine, not openpyxl, reads the sheets.
@@ -57,25 +57,7 @@ class Place:
     def row(self, row: int) -> str:
         return f"line {row}" if self.is_csv else f"{self.sheet}!row {row}"
 
-    def finding(
-        self,
-        kind: FindingCode,
-        *,
-        cell: str | None = None,
-        value: Any = None,
-        severity: Severity | None = None,
-        variant: str | None = None,
-        column: str | None = None,
-        **params: Any,
-    ) -> Finding:
-        """A finding of ``kind`` in this file and sheet (see :meth:`FindingCode.finding`)."""
-        return kind.finding(
-            file=self.file,
-            sheet=None if self.is_csv else self.sheet,
-            cell=cell,
-            value=value,
-            severity=severity,
-            variant=variant,
-            column=column,
-            **params,
-        )
+    def finding(self, kind: FindingCode, **fields: Any) -> Finding:
+        """A finding of ``kind`` in this file and sheet; ``fields`` (cell, value, column,
+        the message's params) as :meth:`FindingCode.finding` takes them."""
+        return kind.finding(file=self.file, sheet=None if self.is_csv else self.sheet, **fields)

@@ -7,13 +7,16 @@ counts, new organisations, and every finding as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from contracts.findings import Finding, Severity, ordered
 
 # The text report shows this many findings of each code in full and counts the rest.
 SHOWN_PER_CODE = 20
+# The row counts of an import, in the order the JSON report gives them.
+COUNTS = ("rows_read", "created", "updated", "unchanged", "missing", "rejected", "not_contracts")
+_JSON_HEAD = ("file", "source", "outcome", "dry_run", "encoding")  # what the JSON opens with
 
 
 @dataclass
@@ -69,33 +72,12 @@ class ImportReport:
         return "imported" if self.written else "unchanged"
 
     def counts(self) -> dict[str, int]:
-        return {
-            "rows_read": self.rows_read,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "missing": self.missing,
-            "rejected": self.rejected,
-            "not_contracts": self.not_contracts,
-        }
+        return {name: getattr(self, name) for name in COUNTS}
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "file": self.file,
-            "source": self.source,
-            "outcome": self.outcome,
-            "dry_run": self.dry_run,
-            "encoding": self.encoding,
-            "sheets": [
-                {
-                    "name": s.name,
-                    "header_rows": list(s.header_rows),
-                    "columns": s.columns,
-                    "rows_read": s.rows_read,
-                    "schema": s.schema,
-                }
-                for s in self.sheets
-            ],
+            **{name: getattr(self, name) for name in _JSON_HEAD},
+            "sheets": [asdict(s) | {"header_rows": list(s.header_rows)} for s in self.sheets],
             **self.counts(),
             "new_organisations": self.new_organisations,
             "identical_to": self.identical_to,

@@ -8,7 +8,7 @@ in-memory :class:`OrganisationIndex`, once per distinct spelling.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -51,31 +51,24 @@ class RowResult:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(eq=False)
 class RowValidator:
     """Validates the rows of one sheet; shares reference and provider memory across sheets."""
 
-    def __init__(
-        self,
-        *,
-        place: Place,
-        columns: ColumnMap,
-        index: OrganisationIndex,
-        default_commissioner: Organisation | None,
-        date_orders: dict[str, str],
-        seen_keys: KeyLedger,
-        new_providers: dict[str, NewProvider],
-        shared_references: set[str] | None = None,
-    ) -> None:
-        self.place = place
-        self.columns = columns
-        self.index = index
-        self.default_commissioner = default_commissioner
-        self.date_orders = date_orders
-        self.seen_keys = seen_keys  # source_key -> where it was first seen (whole file)
-        self.new_providers = new_providers  # normalised name -> placeholder (whole file)
-        self.parties = Parties(index, default_commissioner, new_providers)
-        self._warned_vocabulary: set[tuple[str, str]] = set()
-        self.shared_references = shared_references or set()
+    _: KW_ONLY
+    place: Place
+    columns: ColumnMap
+    index: OrganisationIndex
+    default_commissioner: Organisation | None
+    date_orders: dict[str, str]
+    seen_keys: KeyLedger  # source_key -> where it was first seen (whole file)
+    new_providers: dict[str, NewProvider]  # normalised name -> placeholder (whole file)
+    shared_references: set[str] = field(default_factory=set)
+    parties: Parties = field(init=False)
+    _warned_vocabulary: set[tuple[str, str]] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        self.parties = Parties(self.index, self.default_commissioner, self.new_providers)
 
     # --- cells ---------------------------------------------------------------
 

@@ -94,7 +94,10 @@ class Workbook:
         called, as (1-based number, values from column A)); a small sheet is parsed once,
         a big one a window at a time on each pass."""
         part = self._parts.get(sheet)
-        if part is not None and self._archive.getinfo(part).file_size > xlsx_windows.WINDOW_BYTES:
+        if (
+            part is not None
+            and self._archive.getinfo(part).file_size > xlsx_windows.READ_WHOLE_UP_TO
+        ):
             # as wide as its first row read (the first window's width)
             width = next((len(v) for _n, v in self._windowed(sheet, part, SheetLayout())), 0)
             gate.check_size(f"{self.name} sheet '{sheet}'", layout.rows, width)

@@ -2,8 +2,8 @@
 
 python-calamine reads a whole sheet into memory before it gives the first row
 (it cannot stream: dimastbk/python-calamine#42), about 0.7 MiB per 1,000 rows
-of a typical register. A sheet whose XML is bigger than :data:`WINDOW_BYTES`
-is therefore cut, at row boundaries, into windows of about that size; each
+of a typical register. A sheet whose XML is bigger than :data:`READ_WHOLE_UP_TO`
+is therefore cut, at row boundaries, into windows of about :data:`WINDOW_BYTES`; each
 window is handed to calamine as a small workbook of its own — the original's
 workbook, relationships, styles and shared strings, and this slice of the
 sheet's rows, which keep their own row numbers — written to a temporary file,
@@ -23,13 +23,15 @@ from typing import IO
 
 from python_calamine import CalamineWorkbook
 
-# A sheet's XML beyond this is read in windows of about this much (about 22,000 rows
-# of a 14-column register, some 16 MiB while read); below it, whole. Reading whole is
-# the faster path (one parse serves both passes over the sheet, and no window files),
-# and up to this size it peaks no higher than the windows do: measured on a 13,700-row
-# register (9.8 MB of XML), 3.2 s and 96 MiB whole against 3.6 s and 107 MiB in 2 MiB
-# windows.
-WINDOW_BYTES = 16 * 1024 * 1024
+# A sheet whose XML is at most this is read whole: one parse serves both passes over it
+# (the shared-references look and the import) and no window files are written. Measured
+# on a 13,700-row register (9.8 MB of XML): 3.2 s and 96 MiB whole against 3.6 s and
+# 107 MiB in windows.
+READ_WHOLE_UP_TO = 12 * 1024 * 1024
+# A bigger sheet is read in windows of about this much (about 3,000 rows of a 14-column
+# register, some 10 MiB while read): 16 MiB windows took a 100,000-row import from 137
+# to 310 MiB.
+WINDOW_BYTES = 2 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _SHEET_DATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*?(/?)>")
 _WORKSHEET = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?worksheet\b")

@@ -2,54 +2,40 @@
 
 from __future__ import annotations
 
-import json
 import re
+from functools import partial
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from cli import main
 from contracts.proposals.summary import summarise_register
 from contracts.store import db
-from tests.importers.helpers import simple_register
+from tests.registers import import_register, invoke, json_of, row
 
 MID_ESSEX = [
-    ["MSE-1", "Community nursing", "Mid Essex CCG", "Provide CIC", "01/04/2016", "31/03/2019",
-     "£1,200,000"],
-    ["MSE-2", "Community physiotherapy", "Mid Essex CCG", "Provide CIC", "01/04/2016",
-     "31/03/2019", "£300,000"],
-]  # fmt: skip
+    row("MSE-1", "Community nursing", "Provide CIC", "£1,200,000", end="31/03/2019"),
+    row("MSE-2", "Community physiotherapy", "Provide CIC", "£300,000", end="31/03/2019"),
+]
+southend_row = partial(row, commissioner="Southend CCG")
 SOUTHEND = [
-    ["SCCG-7", "Community nursing service", "Southend CCG", "Provide CIC", "01/04/2016",
-     "31/03/2019", "£1,200,000"],
-    ["SCCG-8", "Wheelchair service", "Southend CCG", "Acme Wheels Ltd", "01/04/2016",
-     "31/03/2017", "£250,000"],
+    southend_row(
+        "SCCG-7", "Community nursing service", "Provide CIC", "£1,200,000", end="31/03/2019"
+    ),
+    southend_row("SCCG-8", "Wheelchair service", "Acme Wheels Ltd", "£250,000"),
     # Mid Essex's community nursing contract, recorded again here: a duplicate
-    ["SCCG-9", "Community nursing", "Mid Essex CCG", "Provide CIC", "01/04/2016", "31/03/2019",
-     "£1,200,000"],
-]  # fmt: skip
-
-
-def invoke(runner: CliRunner, url: str, *args: str, stdin: str | None = None) -> Result:
-    return runner.invoke(main, ["--database", url, *args], input=stdin)
+    row("SCCG-9", "Community nursing", "Provide CIC", "£1,200,000", end="31/03/2019"),
+]
 
 
 def _two_registers(runner: CliRunner, url: str, tmp_path: Path) -> None:
     for name, rows in (("mid-essex", MID_ESSEX), ("southend", SOUTHEND)):
-        path = simple_register(tmp_path / f"{name}.xlsx", rows)
-        result = invoke(runner, url, "import", str(path))
-        assert result.exit_code == 0, result.output
-
-
-def _json(runner: CliRunner, url: str, *args: str) -> object:
-    result = invoke(runner, url, *args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+        import_register(runner, url, tmp_path / f"{name}.xlsx", rows)
 
 
 def test_sources_list_and_show(runner: CliRunner, database_url: str, tmp_path: Path) -> None:
     _two_registers(runner, database_url, tmp_path)
-    listed = _json(runner, database_url, "sources", "list")
+    listed = json_of(runner, database_url, "sources", "list")
     assert [(s["source"], s["status"], s["contracts"], s["imports"]) for s in listed] == [
         ("mid-essex", "active", 2, 1),
         ("southend", "active", 3, 1),
@@ -63,7 +49,7 @@ def test_sources_list_and_show(runner: CliRunner, database_url: str, tmp_path: P
     )
     assert csv.output.splitlines()[1].startswith("mid-essex,active,2,0,1,")
 
-    shown = _json(runner, database_url, "sources", "show", "southend")
+    shown = json_of(runner, database_url, "sources", "show", "southend")
     assert shown["contracts"] == 3
     (batch,) = shown["imports"]
     assert (batch["file"], batch["outcome"], batch["created"]) == ("southend.xlsx", "imported", 3)
@@ -79,36 +65,36 @@ def test_a_retired_register_leaves_the_register_and_stays_in_history(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
     _two_registers(runner, database_url, tmp_path)
-    copies = _json(runner, database_url, "duplicates")
+    copies = json_of(runner, database_url, "duplicates")
     assert [sorted(c["source"] for c in d["contracts"]) for d in copies] == [
         ["mid-essex", "southend"]
     ]
-    before = _json(runner, database_url, "propose", "--on", "2017-01-01")
+    before = json_of(runner, database_url, "propose", "--on", "2017-01-01")
     assert any(
         {c["source"] for c in p["contracts"]} == {"mid-essex"} for p in before["proposals"]
     ), before
     refused = invoke(runner, database_url, "sources", "retire", "mid-essex", stdin="n\n")
     assert refused.exit_code == 1 and "2 contract(s) in the register" in refused.output
-    assert len(_json(runner, database_url, "list")) == 5  # nothing changed
+    assert len(json_of(runner, database_url, "list")) == 5  # nothing changed
 
     retired = invoke(runner, database_url, "sources", "retire", "mid-essex", stdin="y\n")
     assert retired.exit_code == 0, retired.output
     assert "retired 'mid-essex': 2 contract(s) left the register" in retired.output
 
-    listed = _json(runner, database_url, "list")
+    listed = json_of(runner, database_url, "list")
     assert {c["source"] for c in listed} == {"southend"}
     engine = db.open_database(database_url)
     with db.session_factory(engine)() as session:
         assert summarise_register(session).total.contracts == 3  # what `summary` counts
     engine.dispose()
-    sources = {s["source"]: s for s in _json(runner, database_url, "sources", "list")}
+    sources = {s["source"]: s for s in json_of(runner, database_url, "sources", "list")}
     assert sources["mid-essex"]["status"] == "retired"
     assert (sources["mid-essex"]["contracts"], sources["mid-essex"]["not_in_register"]) == (0, 2)
-    after = _json(runner, database_url, "propose", "--on", "2017-01-01")
+    after = json_of(runner, database_url, "propose", "--on", "2017-01-01")
     assert all(c["source"] == "southend" for p in after["proposals"] for c in p["contracts"])
-    assert _json(runner, database_url, "duplicates") == []
+    assert json_of(runner, database_url, "duplicates") == []
 
-    card = _json(runner, database_url, "show", "MSE-1")
+    card = json_of(runner, database_url, "show", "MSE-1")
     assert card["in_register"] is False
     assert card["retired"].startswith("register 'mid-essex' retired on ")
     assert card["history"][-1]["changes"] == {
@@ -129,8 +115,7 @@ def test_sources_table_keeps_long_names_whole_at_80_columns(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
     name = "basildon-and-brentwood-ccg-contracts-register-2016"
-    path = simple_register(tmp_path / f"{name}.xlsx", MID_ESSEX)
-    assert invoke(runner, database_url, "import", str(path)).exit_code == 0
+    import_register(runner, database_url, tmp_path / f"{name}.xlsx", MID_ESSEX)
     for args in (("sources",), ("sources", "show", name)):
         result = runner.invoke(
             main, ["--database", database_url, *args], terminal_width=80, env={"COLUMNS": "80"}

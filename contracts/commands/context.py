@@ -58,6 +58,23 @@ def _format_options(command: F) -> F:
 FORMAT_OPTION = _format_options
 
 
+def listing_group(name: str, about: str) -> click.Group:
+    """A command group that lists its things when given no subcommand, like `contracts orgs`.
+
+    Its `list` subcommand does the listing; the group only passes --format on.
+    """
+
+    @click.group(name, invoke_without_command=True)
+    @FORMAT_OPTION
+    @click.pass_context
+    def group(ctx: click.Context, fmt: str) -> None:
+        if ctx.invoked_subcommand is None:
+            ctx.invoke(group.commands["list"], fmt=fmt)
+
+    group.help = f"{about}\n\nWithout a subcommand, lists them (same as `contracts {name} list`)."
+    return group
+
+
 def own_file_option(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
     """An option naming a TOML file of the user's own (rules, weights) over a shipped one."""
     option: Callable[[F], F] = click.option(

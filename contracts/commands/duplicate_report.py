@@ -79,16 +79,9 @@ def _period(member: Member) -> str:
 
 
 def _member_row(member: Member) -> dict[str, Any]:
-    return {
-        "id": member.id,
-        "reference": member.reference,
-        "commissioner": member.commissioner,
-        "title": member.title,
-        "provider": member.provider,
-        "period": _period(member),
-        "annual_value": member.annual_value,
-        "source": member.source,
-    }
+    """A copy's cells, one per column of the table; the period as the terminal shows dates."""
+    row = {column.key: getattr(member, column.key) for column in MEMBER_TABLE}
+    return row | {"period": _period(member)}
 
 
 def duplicate_report(

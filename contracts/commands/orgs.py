@@ -6,23 +6,15 @@ from pathlib import Path
 
 import click
 
-from contracts.commands.context import FORMAT_OPTION, store
+from contracts.commands.context import FORMAT_OPTION, listing_group, store
 from contracts.commands.render import ORG_COLUMNS, emit, organisation_card, organisation_row
 from contracts.commands.tables import ID, TEXT, Column, parse_columns, print_rows, table_options
 from contracts.organisations import index as organisations
 from contracts.organisations.suggest import suggest_pairs
 
-
-@click.group("orgs", invoke_without_command=True)
-@FORMAT_OPTION
-@click.pass_context
-def orgs_group(ctx: click.Context, fmt: str) -> None:
-    """Reference data: organisations, their codes, aliases and successors.
-
-    Without a subcommand, lists them (same as `contracts orgs list`).
-    """
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(orgs_list, fmt=fmt)
+orgs_group = listing_group(
+    "orgs", "Reference data: organisations, their codes, aliases and successors."
+)
 
 
 # A code is an identifier, never cut; names wrap; the rest goes first on a narrow terminal.

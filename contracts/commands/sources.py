@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from contracts.commands.context import FORMAT_OPTION, store
+from contracts.commands.context import FORMAT_OPTION, listing_group, store
 from contracts.commands.render import FIELD_COLUMNS, emit, field_rows, to_json
 from contracts.commands.tables import (
     DATE_FORMAT,
@@ -69,16 +69,9 @@ def _row(data: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-@click.group("sources", invoke_without_command=True)
-@FORMAT_OPTION
-@click.pass_context
-def sources_group(ctx: click.Context, fmt: str) -> None:
-    """The registers imported: each source with its contracts and imports.
-
-    Without a subcommand, lists them (same as `contracts sources list`).
-    """
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(sources_list, fmt=fmt)
+sources_group = listing_group(
+    "sources", "The registers imported: each source with its contracts and imports."
+)
 
 
 @sources_group.command("list")

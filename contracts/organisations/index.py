@@ -335,16 +335,13 @@ def merge_organisations(session: Session, old_text: str, new_text: str) -> Organ
     return old
 
 
+# The fields an organisation's JSON gives as they are, before its dates and links.
+_PLAIN = ("id", "name", "kind", "ods_code", "gss_code", "code", "is_commissioner", "footprint")
+
+
 def organisation_json(organisation: Organisation) -> dict[str, Any]:
     return {
-        "id": organisation.id,
-        "name": organisation.name,
-        "kind": organisation.kind,
-        "ods_code": organisation.ods_code,
-        "gss_code": organisation.gss_code,
-        "code": organisation.code,
-        "is_commissioner": organisation.is_commissioner,
-        "footprint": organisation.footprint,
+        **{name: getattr(organisation, name) for name in _PLAIN},
         "open_date": organisation.open_date.isoformat() if organisation.open_date else None,
         "close_date": organisation.close_date.isoformat() if organisation.close_date else None,
         "successor": organisation.successor.name if organisation.successor else None,

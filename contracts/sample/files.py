@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -132,24 +132,27 @@ def date_cell(day: dt.date, style: str) -> Any:
 # --- rows -------------------------------------------------------------------------------
 
 
+E = TypeVar("E")
+
+
 @dataclass
-class _Line:
-    entity: Entity
-    is_lead_copy: bool
+class Line(Generic[E]):
+    """One register's copy of an entity as it is written: both samples' registers use it."""
+
+    entity: E
+    lead_copy: bool
     reference: str = ""
     cells: dict[str, Any] = field(default_factory=dict)
-    annual_value: Decimal | None = None
+    annual_value: Decimal | None = None  # as the importer reads the cell
 
 
 def _short_name(entity: Entity) -> str:
     return min(entity.provider.spellings, key=len)
 
 
-def _lines(layout: Layout, entities: list[Entity], rng: random.Random) -> list[_Line]:
+def _lines(layout: Layout, entities: list[Entity], rng: random.Random) -> list[Line[Entity]]:
     lines = [
-        _Line(e, e.lead == layout.commissioner)
-        for e in entities
-        if layout.commissioner in e.keepers
+        Line(e, e.lead == layout.commissioner) for e in entities if layout.commissioner in e.keepers
     ]
     lines.sort(key=lambda line: (line.entity.start, line.entity.key))
     first = rng.randint(1, 240)
@@ -164,11 +167,11 @@ def _lines(layout: Layout, entities: list[Entity], rng: random.Random) -> list[_
     return lines
 
 
-def _cells(layout: Layout, line: _Line, rng: random.Random) -> dict[str, Any]:
+def _cells(layout: Layout, line: Line[Entity], rng: random.Random) -> dict[str, Any]:
     entity = line.entity
     title = entity.title
     value = entity.annual_value
-    if not line.is_lead_copy:
+    if not line.lead_copy:
         title = reword(title, rng, _short_name(entity))
         if value is not None and rng.randrange(2) == 0:
             value = rounded(value)
@@ -210,11 +213,11 @@ def write_register(
     return _write_workbook(layout, lines, path)
 
 
-def _placed(line: _Line, sheet: str | None, row: int) -> PlacedRow:
-    return PlacedRow(line.entity, line.is_lead_copy, line.reference, sheet, row, line.annual_value)
+def _placed(line: Line[Entity], sheet: str | None, row: int) -> PlacedRow:
+    return PlacedRow(line.entity, line.lead_copy, line.reference, sheet, row, line.annual_value)
 
 
-def _write_csv(layout: Layout, lines: list[_Line], path: Path) -> WrittenRegister:
+def _write_csv(layout: Layout, lines: list[Line[Entity]], path: Path) -> WrittenRegister:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     width = len(layout.columns)
@@ -234,15 +237,15 @@ def _write_csv(layout: Layout, lines: list[_Line], path: Path) -> WrittenRegiste
     return register
 
 
-def _write_workbook(layout: Layout, lines: list[_Line], path: Path) -> WrittenRegister:
+def _write_workbook(layout: Layout, lines: list[Line[Entity]], path: Path) -> WrittenRegister:
     workbook = Workbook()
     workbook.properties.creator = "essex-contracts sample"
     # A fixed timestamp, so the same seed writes the same document properties.
     fixed = dt.datetime(2016, 4, 4, 9, 0, 0)
     workbook.properties.created = fixed
     workbook.properties.modified = fixed
-    current: list[_Line] = []
-    expired: list[_Line] = []
+    current: list[Line[Entity]] = []
+    expired: list[Line[Entity]] = []
     for line in lines:
         ended = layout.expired_sheet is not None and line.entity.end < AS_AT
         (expired if ended else current).append(line)
@@ -262,7 +265,7 @@ def _write_workbook(layout: Layout, lines: list[_Line], path: Path) -> WrittenRe
 
 
 def _fill_sheet(
-    layout: Layout, sheet: Any, name: str, lines: list[_Line], register: WrittenRegister
+    layout: Layout, sheet: Any, name: str, lines: list[Line[Entity]], register: WrittenRegister
 ) -> None:
     width = len(layout.columns)
     row = 0
@@ -326,7 +329,7 @@ def _number_formats(layout: Layout) -> dict[str, str]:
     return formats
 
 
-def _totals_row(layout: Layout, sheet: Any, row: int, lines: list[_Line]) -> None:
+def _totals_row(layout: Layout, sheet: Any, row: int, lines: list[Line[Entity]]) -> None:
     """A totals row as finance keep it: the label, then the sums of the money columns.
 
     Written as numbers, not formulas: openpyxl cannot store a formula's cached

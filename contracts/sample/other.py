@@ -16,13 +16,14 @@ import io
 import itertools
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
+from contracts.sample import files
 from contracts.sample.layouts import MONTHS
 from contracts.sample.other_layouts import (
     COMMISSIONER_NAMES,
@@ -49,12 +50,7 @@ _SHORTER = (("Services", "Svcs"), ("Service", "Svc"), (" and ", " & "), ("Commun
 
 
 @dataclass
-class Line:
-    entity: Entity
-    lead_copy: bool
-    reference: str = ""
-    cells: dict[str, Any] = field(default_factory=dict)
-    annual_value: Decimal | None = None  # as the importer reads the cell
+class Line(files.Line[Entity]):
     start: dt.date | None = None
     end: dt.date | None = None
     sheet: str | None = None

@@ -55,6 +55,11 @@ def ending(start: dt.date, years: int) -> dt.date:
     return start.replace(year=start.year + years) - dt.timedelta(days=1)
 
 
+def term(year: int, years: int, month: int = 4) -> tuple[dt.date, dt.date]:
+    """A planted contract's period: ``years`` whole years from the 1st of ``month``."""
+    return fy_start(year, month), ending(fy_start(year, month), years)
+
+
 class _Plan:
     def __init__(self, seed: int, contracts: int) -> None:
         self.rng = random.Random(f"other-publishers:{seed}")
@@ -165,9 +170,7 @@ class _Plan:
     def plant(self) -> None:
         ryc = self.body("RYC")
         lead = self.add("99E", ryc, "ambulance", NHS_SC, associates=("99F", "07G"))
-        old = self.add(
-            "06Q", ryc, "ambulance", NHS_SC, period=(fy_start(2015), ending(fy_start(2015), 2))
-        )
+        old = self.add("06Q", ryc, "ambulance", NHS_SC, period=term(2015, 2))
         self.group(
             ONE_PROVIDER_ONE_SERVICE,
             [lead, self.follows(old, 2), self.add("99G", ryc, "ambulance", NHS_SC)],
@@ -208,7 +211,7 @@ class _Plan:
             rwn,
             "mental health",
             NHS_SC,
-            period=(fy_start(2016), ending(fy_start(2016), 3)),
+            period=term(2016, 3),
             values=(6_000_000, 14_000_000),
         )
         third = self.add("99G", eput, "mental health", NHS_SC, values=(8_000_000, 20_000_000))
@@ -217,17 +220,11 @@ class _Plan:
             rwn,
             "mental health",
             NHS_SC,
-            period=(fy_start(2015, 10), ending(fy_start(2015, 10), 3)),
+            period=term(2015, 3, month=10),
             values=(7_000_000, 16_000_000),
         )
         self.group(ONE_PROVIDER_ONE_SERVICE, [first, second, third, fourth])
-        self.add(
-            "06T",
-            self.body("RRD"),
-            "mental health",
-            NHS_SC,
-            period=(fy_start(2016), ending(fy_start(2016), 3)),
-        )
+        self.add("06T", self.body("RRD"), "mental health", NHS_SC, period=term(2016, 3))
         # The same provider and title for another service: a near-miss, not a copy.
         ld = self.add(
             "99E",
@@ -257,12 +254,7 @@ class _Plan:
             self.add("07G", rq8, "acute", NHS_SC, values=(1_000_000, 6_000_000)),
         ]
         old = self.add(
-            "99G",
-            rdd,
-            "acute",
-            NHS_SC,
-            period=(fy_start(2014), ending(fy_start(2014), 3)),
-            values=(3_000_000, 9_000_000),
+            "99G", rdd, "acute", NHS_SC, period=term(2014, 3), values=(3_000_000, 9_000_000)
         )
         members.append(self.follows(old, 2))
         self.group(THREE_HOSPITALS, members)

@@ -8,7 +8,8 @@ Essex mental health trusts merged into EPUT) and the NHS Standard Contract's
 service categories rather than the tool's. :mod:`contracts.sample.other`
 writes it the way other registers do; ``truth.json`` has the same shape as the
 tool's own sample, so ``bench/quality_bench.py`` scores both.
-The real providers are data, in ``contracts/data/sample_other_providers.toml``.
+The real providers and the services are data, in ``contracts/data/sample_other_providers.toml``
+and ``contracts/data/sample_other_services.toml``.
 """
 
 from __future__ import annotations
@@ -59,112 +60,24 @@ COUNCIL_LINES: dict[str, str] = {
     "HRS": "Housing Related Support",
 }
 
-# service -> (category code, how people say the service itself)
-SERVICES: dict[str, tuple[str, str]] = {
-    "acute": ("A", "Acute"),
-    "emergency": ("A+E", "A&E"),
-    "ambulance": ("AM", "Ambulance"),
-    "cancer": ("CR", "Cancer"),
-    "chc": ("CHC", "Continuing Healthcare"),
-    "community": ("CS", "Community Health"),
-    "diagnostics": ("D", "Diagnostics"),
-    "end of life": ("ELC", "Palliative Care"),
-    "mental health": ("MH", "Mental Health"),
-    "learning disability": ("MH", "Learning Disabilities"),
-    "nhs 111": ("111", "NHS 111"),
-    "transport": ("PT", "Patient Transport"),
-    "urgent care": ("U", "Urgent Care"),
-    "primary care": ("PC", "Primary Care"),
-    "home care": ("ASC", "Domiciliary Care"),
-    "residential": ("ASC", "Residential Care"),
-    "reablement": ("ASC", "Reablement"),
-    "carers": ("ASC", "Carers"),
-    "sexual health": ("PH", "Sexual Health"),
-    "substance misuse": ("PH", "Drugs and Alcohol"),
-    "children": ("CYP", "Children and Families"),
-    "housing support": ("HRS", "Supporting People"),
-}
-TITLES: dict[str, tuple[str, ...]] = {
-    "acute": (
-        "Acute Contract",
-        "Acute Hospital Services Agreement",
-        "Elective & Non-Elective Care",
-    ),
-    "emergency": ("Emergency Department", "A&E Services", "Type 1 Emergency Department"),
-    "ambulance": ("999 Emergency Ambulance Service", "Emergency & Urgent Ambulance Services"),
-    "cancer": ("Chemotherapy Service", "Oncology Outreach Clinics"),
-    "chc": ("Continuing Healthcare Beds", "CHC Placements", "Funded Nursing Care Beds"),
-    "community": (
-        "Community Health Services",
-        "Integrated Community Services",
-        "Community Nursing & Therapies",
-        "MSK Physiotherapy",
-        "Adult Podiatry",
-    ),
-    "diagnostics": (
-        "Direct Access Diagnostics",
-        "Non-Obstetric Ultrasound",
-        "MRI & CT Capacity",
-        "Community Phlebotomy",
-    ),
-    "end of life": ("Specialist Palliative Care", "Hospice Inpatient Beds", "Hospice at Home"),
-    "mental health": (
-        "Adult Mental Health Services",
-        "Community Mental Health Teams",
-        "Psychological Therapies (IAPT)",
-        "Early Intervention in Psychosis",
-    ),
-    "learning disability": ("Learning Disability Health Services", "Community LD Team"),
-    "nhs 111": ("NHS 111 Service", "Integrated Urgent Care and NHS 111"),
-    "transport": ("Non-Emergency Patient Transport", "Patient Transport Services"),
-    "urgent care": ("Urgent Care Centre", "GP Out of Hours", "Minor Injuries Unit"),
-    "primary care": ("GP Extended Access", "Enhanced Primary Care Hub"),
-    "home care": ("Domiciliary Care Framework", "Home Care Services"),
-    "residential": ("Residential Care Block Beds", "Nursing Care Placements"),
-    "reablement": ("Reablement Service", "Hospital Discharge and Reablement"),
-    "carers": ("Carers Support Service", "Carers Information and Advice"),
-    "sexual health": ("Integrated Sexual Health Service",),
-    "substance misuse": ("Drug & Alcohol Treatment Service", "Young People's Substance Misuse"),
-    "children": ("Children's Centres", "Short Breaks for Disabled Children"),
-    "housing support": ("Supported Housing for Young People", "Floating Support Service"),
-}
-# Typical annual values in pounds, by service.
-VALUES: dict[str, tuple[int, int]] = {
-    "acute": (3_000_000, 40_000_000),
-    "emergency": (6_000_000, 20_000_000),
-    "ambulance": (8_000_000, 25_000_000),
-    "cancer": (300_000, 3_000_000),
-    "chc": (100_000, 2_000_000),
-    "community": (500_000, 30_000_000),
-    "diagnostics": (150_000, 2_500_000),
-    "end of life": (300_000, 2_000_000),
-    "mental health": (2_000_000, 35_000_000),
-    "learning disability": (300_000, 5_000_000),
-    "nhs 111": (1_000_000, 4_000_000),
-    "transport": (900_000, 4_500_000),
-    "urgent care": (500_000, 4_000_000),
-    "primary care": (200_000, 2_000_000),
-    "home care": (500_000, 8_000_000),
-    "residential": (200_000, 5_000_000),
-    "reablement": (300_000, 3_000_000),
-    "carers": (30_000, 400_000),
-    "sexual health": (500_000, 4_000_000),
-    "substance misuse": (300_000, 3_500_000),
-    "children": (100_000, 2_500_000),
-    "housing support": (80_000, 1_500_000),
-}
-COUNCIL_SERVICES = frozenset(
-    [
-        "home care",
-        "residential",
-        "reablement",
-        "carers",
-        "sexual health",
-        "substance misuse",
-        "children",
-        "housing support",
-    ]
-)
+
+@dataclass(frozen=True)
+class Service:
+    """A service the other publishers buy: its category code, words, titles and values."""
+
+    name: str
+    category: str  # the NHS Standard Contract's category code, or a council's own line
+    words: str  # how people say the service itself
+    titles: tuple[str, ...]
+    values: tuple[int, int]  # typical annual value in pounds, lowest and highest
+    council: bool = False  # bought by councils, not CCGs
+
+
+_SERVICES = read_rows("sample_other_services.toml", "service", Service)
+SERVICES = {s.name: (s.category, s.words) for s in _SERVICES}
+TITLES = {s.name: s.titles for s in _SERVICES}
+VALUES = {s.name: s.values for s in _SERVICES}
+COUNCIL_SERVICES = frozenset(s.name for s in _SERVICES if s.council)
 
 
 @dataclass(frozen=True)

@@ -234,19 +234,15 @@ class _Planner(Background):
         self.planted_services |= {(home.key, "community"), (home.key, "social care")}
 
         title = "Community Equipment Service"
-        first = self.add(
-            "E10000012",
-            self.invented("independent", "E10000012"),
-            "community",
-            LA_CONTRACT,
-            title=title,
-        )
-        second = self.add(
-            "E06000034",
-            self.invented("independent", "E06000034"),
-            "community",
-            LA_CONTRACT,
-            title=title,
+        first, second = (
+            self.add(
+                council,
+                self.invented("independent", council),
+                "community",
+                LA_CONTRACT,
+                title=title,
+            )
+            for council in ("E10000012", "E06000034")
         )
         self.near_miss(first, second, OTHER_PROVIDER)
         self.planted_services |= {

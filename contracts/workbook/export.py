@@ -7,8 +7,8 @@ injection), and a hidden review key per proposal lets ``contracts review``
 refuse a workbook from another database or one whose proposals have changed
 since. The store is read a chunk of proposals at a time
 (:mod:`contracts.export_rows`), the duplicate sets come from the stored run
-(:mod:`contracts.duplicate_snapshot`) and the sheets are streamed (openpyxl
-write-only mode), so memory stays flat however large the register.
+(:mod:`contracts.duplicate_snapshot`) and the sheets are streamed (XlsxWriter
+in constant-memory mode), so memory stays flat however large the register.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from rich.progress import Progress
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.workbook import Workbook
 
 from contracts import gate
 from contracts.duplicates.stored_run import (
@@ -45,21 +45,8 @@ from contracts.proposals.plan import make_plan
 from contracts.store import audit
 from contracts.store.models import Contract, ProposalStatus
 from contracts.store.money import format_gbp
-from contracts.workbook.layout import (
-    CONTRACT_COLUMNS,
-    CONTRACTS_SHEET,
-    COUNTS_IN_PLAN,
-    DECISION,
-    DECISIONS,
-    DUPLICATE_COLUMNS,
-    DUPLICATES_SHEET,
-    PLAN_SHEET,
-    PROPOSAL_COLUMNS,
-    PROPOSALS_SHEET,
-    SUMMARY_SHEET,
-    letter,
-    whole_column,
-)
+from contracts.workbook import layout
+from contracts.workbook.layout import CONTRACT_COLUMNS, PROPOSAL_COLUMNS, letter, whole_column
 from contracts.workbook.plan_sheet import write_plan_sheet
 from contracts.workbook.review_key import make_key, new_secret
 from contracts.workbook.rows import (
@@ -68,7 +55,7 @@ from contracts.workbook.rows import (
     count_proposals,
     proposal_chunks,
 )
-from contracts.workbook.style import Formula, SheetWriter
+from contracts.workbook.style import Column, Formula, SheetWriter, Styles, new_workbook
 from contracts.workbook.summary_figures import SummaryFigures
 from contracts.workbook.summary_sheet import write_summary
 
@@ -125,10 +112,10 @@ class ExportResult:
 
 COMMISSIONER_INDEX = [c.header for c in CONTRACT_COLUMNS].index("Commissioner")
 # What each Proposals row's Members and Annual value formulas refer to.
-_MEMBERS_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Proposal ID")
-_VALUE_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
-_ID_COLUMN = letter(PROPOSAL_COLUMNS, "Proposal ID")
-_COUNTS_RANGE = whole_column(CONTRACTS_SHEET, CONTRACT_COLUMNS, COUNTS_IN_PLAN)
+_MEMBERS_RANGE = whole_column(layout.CONTRACTS_SHEET, CONTRACT_COLUMNS, layout.PROPOSAL_ID)
+_VALUE_RANGE = whole_column(layout.CONTRACTS_SHEET, CONTRACT_COLUMNS, "Annual value")
+_ID_COLUMN = letter(PROPOSAL_COLUMNS, layout.PROPOSAL_ID)
+_COUNTS_RANGE = whole_column(layout.CONTRACTS_SHEET, CONTRACT_COLUMNS, layout.COUNTS_IN_PLAN)
 
 
 def _joined(names: Iterable[str]) -> str | None:
@@ -235,9 +222,8 @@ class _Sheets:
                 ("Contracts in plan", counted),
                 ("Value in plan", plan_value),
             ):
-                result.figures[f"{PROPOSALS_SHEET}!{letter(PROPOSAL_COLUMNS, header)}{row}"] = (
-                    figure
-                )
+                column = letter(PROPOSAL_COLUMNS, header)
+                result.figures[f"{layout.PROPOSALS_SHEET}!{column}{row}"] = figure
         self.figures.add_proposal(
             proposal.id,
             rule=proposal.rule,
@@ -253,17 +239,21 @@ class _Sheets:
     def add_decision_list(self) -> None:
         if not self.proposals.rows_written:
             return
-        decision_col = letter(PROPOSAL_COLUMNS, DECISION)
-        choices = DataValidation(
-            type="list",
-            formula1='"' + ",".join(DECISIONS) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Decision",
-            error="Choose Accept, Reject or Defer (or leave it blank).",
+        col = [c.header for c in PROPOSAL_COLUMNS].index(layout.DECISION)
+        self.proposals.ws.data_validation(
+            1,
+            col,
+            self.proposals.last_row - 1,
+            col,
+            {
+                "validate": "list",
+                "source": list(layout.DECISIONS),
+                "ignore_blank": True,
+                "show_error": True,
+                "error_title": "Decision",
+                "error_message": "Choose Accept, Reject or Defer (or leave it blank).",
+            },
         )
-        choices.add(f"{decision_col}2:{decision_col}{self.proposals.last_row}")
-        self.proposals.ws.data_validations.append(choices)
 
     def write_duplicates(self, rows: Iterable[SetMemberRow]) -> None:
         """One row per copy; every copy but the one that stands for its set is an extra copy."""
@@ -358,55 +348,57 @@ def export_workbook(
     representatives = stored_representatives(session, run_id)
     # The plan `contracts plan` prints: the Plan sheet, and what the Summary counts.
     plan = make_plan(session, representatives=lambda _session: representatives)
+    planned = plan.counted_members()
+    alternative_to = {o.id: o.conflicts_with for o in plan.left_out}
     export_id = uuid.uuid4().hex
     result = ExportResult(path=path, export_id=export_id, proposals=proposals)
     clock = _ReadingClock(time.perf_counter() - began)
 
-    workbook = Workbook(write_only=True)
-    summary_ws = workbook.create_sheet(SUMMARY_SHEET)
-    plan_totals = write_plan_sheet(workbook.create_sheet(PLAN_SHEET), plan)
-    sheets = _Sheets(
-        proposals=SheetWriter(
-            workbook.create_sheet(PROPOSALS_SHEET), PROPOSAL_COLUMNS, table_name="Proposals"
-        ),
-        contracts=SheetWriter(
-            workbook.create_sheet(CONTRACTS_SHEET), CONTRACT_COLUMNS, table_name="Contracts"
-        ),
-        duplicates=SheetWriter(
-            workbook.create_sheet(DUPLICATES_SHEET), DUPLICATE_COLUMNS, table_name="Duplicates"
-        ),
-        figures=SummaryFigures(register_contracts=_register_count(session)),
-        representatives=representatives,
-        planned=plan.counted_members(),
-        alternative_to={o.id: o.conflicts_with for o in plan.left_out},
-        export_id=export_id,
-        key_secret=new_secret(),
-        row_figures=row_figures,
-    )
     # Every key written, hashed in sheet order: the audit entry's fingerprint of the rows.
     keys = hashlib.sha256()
-    with _progress(proposals, show_progress) as advance:
-        for chunk in clock.timed(proposal_chunks(session, statuses, footprint)):
-            for proposal in chunk:
-                sheets.write_members(proposal)  # first: the proposal row needs their totals
-                keys.update(sheets.write_proposal(proposal, result).encode() + b"\n")
-            advance(len(chunk))
-    sheets.add_decision_list()
-    sheets.write_duplicates(clock.timed(set_members(session, run_id)))
-    result.duplicate_sets = set_count(session, run_id)
-    result.contract_rows = sheets.contracts.rows_written
-    for writer in (sheets.proposals, sheets.contracts, sheets.duplicates):
-        writer.finish()
-    exported_at = dt.datetime.now().replace(microsecond=0)
-    described = {
-        "Exported": exported_at.isoformat(sep=" "),
-        "Export ID": export_id,
-        "Proposals with status": ", ".join(sorted(set(statuses or ()))) or "all",
-        "Footprint": footprint or "all",
-    }
-    result.figures.update(write_summary(summary_ws, sheets.figures, described, plan_totals))
-    result.headline = sheets.figures.headline(plan_totals)
-    _save(workbook, path)
+    key_secret = new_secret()
+    with _written_to(path) as workbook:
+        styles = Styles(workbook)
+        summary_ws = workbook.add_worksheet(layout.SUMMARY_SHEET)
+        plan_ws = workbook.add_worksheet(layout.PLAN_SHEET)
+        plan_totals = write_plan_sheet(workbook, plan_ws, styles, plan)
+        del plan  # its members are written: the rows to come need only what it counts
+        sheets = _Sheets(
+            proposals=_sheet(workbook, styles, layout.PROPOSALS_SHEET, PROPOSAL_COLUMNS),
+            contracts=_sheet(workbook, styles, layout.CONTRACTS_SHEET, CONTRACT_COLUMNS),
+            duplicates=_sheet(workbook, styles, layout.DUPLICATES_SHEET, layout.DUPLICATE_COLUMNS),
+            figures=SummaryFigures(register_contracts=_register_count(session)),
+            representatives=representatives,
+            planned=planned,
+            alternative_to=alternative_to,
+            export_id=export_id,
+            key_secret=key_secret,
+            row_figures=row_figures,
+        )
+        with _progress(proposals, show_progress) as advance:
+            for chunk in clock.timed(proposal_chunks(session, statuses, footprint)):
+                for proposal in chunk:
+                    sheets.write_members(proposal)  # first: the proposal row needs their totals
+                    keys.update(sheets.write_proposal(proposal, result).encode() + b"\n")
+                advance(len(chunk))
+        sheets.add_decision_list()
+        sheets.write_duplicates(clock.timed(set_members(session, run_id)))
+        result.duplicate_sets = set_count(session, run_id)
+        result.contract_rows = sheets.contracts.rows_written
+        for writer in (sheets.proposals, sheets.contracts, sheets.duplicates):
+            writer.finish()
+        exported_at = dt.datetime.now().replace(microsecond=0)
+        described = {
+            "Exported": exported_at.isoformat(sep=" "),
+            "Export ID": export_id,
+            "Proposals with status": ", ".join(sorted(set(statuses or ()))) or "all",
+            "Footprint": footprint or "all",
+        }
+        figures = write_summary(
+            workbook, summary_ws, styles, sheets.figures, described, plan_totals
+        )
+        result.figures.update(figures)
+        result.headline = sheets.figures.headline(plan_totals)
     result.seconds["reading"] = clock.seconds
     result.seconds["writing"] = time.perf_counter() - began - clock.seconds
     audit.record(
@@ -420,25 +412,47 @@ def export_workbook(
             "statuses": sorted(set(statuses or ())),
             "footprint": footprint,
             "proposals": proposals,
-            "key_secret": sheets.key_secret,
+            "key_secret": key_secret,
             "keys_sha256": keys.hexdigest(),
         },
     )
     return result
 
 
-def _save(workbook: Workbook, path: Path) -> None:
-    """Save next to ``path`` and rename, so a failed export never leaves half a file."""
-    temporary: str | None = None
+def _sheet(
+    workbook: Workbook, styles: Styles, name: str, columns: tuple[Column, ...]
+) -> SheetWriter:
+    """One of the row sheets, as an Excel table named after it."""
+    return SheetWriter(workbook.add_worksheet(name), columns, styles, table_name=name)
+
+
+@contextmanager
+def _written_to(path: Path) -> Iterator[Workbook]:
+    """A workbook written next to ``path`` and renamed over it once whole, so a failed
+    export never leaves half a file."""
     try:
         handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
         os.close(handle)
-        workbook.save(temporary)
-        os.replace(temporary, path)
     except OSError as error:
-        raise ExportError(
-            f"cannot write {path}: {error.strerror or error}; close it if it is open in Excel"
-        ) from error
+        raise _cannot_write(path, error) from error
+    try:
+        workbook = new_workbook(temporary)
+        try:
+            yield workbook
+        finally:
+            # After a failure too: closing removes the rows' own temporary files.
+            try:
+                workbook.close()
+            except FileCreateError as error:
+                raise _cannot_write(path, error.args[0]) from error
+        try:
+            os.replace(temporary, path)
+        except OSError as error:
+            raise _cannot_write(path, error) from error
     finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)  # gone already once renamed
+        Path(temporary).unlink(missing_ok=True)  # gone already once renamed
+
+
+def _cannot_write(path: Path, error: OSError) -> ExportError:
+    reason = error.strerror or error
+    return ExportError(f"cannot write {path}: {reason}; close it if it is open in Excel")

@@ -7,7 +7,7 @@ wrong data.
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from contracts.workbook.style import Column
 
@@ -81,30 +81,39 @@ CONTRACT_COLUMNS = (
     Column("Source row", 8, "count"),
 )
 
+
+def _as_on_contracts(*headers: str) -> tuple[Column, ...]:
+    """Columns shown as on the Contracts sheet: the same width and kind."""
+    by_header = {column.header: column for column in CONTRACT_COLUMNS}
+    return tuple(by_header[header] for header in headers)
+
+
 DUPLICATE_COLUMNS = (
     Column("Duplicate set", 13),
     Column("Score", 7, "score"),
     Column("Weak link", 7),
     Column("Reasons", 36, wrap=True),
-    Column("Contract ID", 9, "count"),
-    Column("Reference", 15, wrap=True),
-    Column("Source register", 20, wrap=True),
-    Column("Title", 32, wrap=True),
-    Column("Commissioner", 22, wrap=True),
-    Column("Provider", 22, wrap=True),
-    Column("Start date", 11, "date"),
-    Column("End date", 11, "date"),
-    Column("Annual value", 16, "money"),
-    Column("Counted as contract", 10, "count"),
+    *_as_on_contracts(
+        "Contract ID",
+        "Reference",
+        "Source register",
+        "Title",
+        "Commissioner",
+        "Provider",
+        "Start date",
+        "End date",
+        "Annual value",
+        "Counted as contract",
+    ),
     Column("Extra copy", 7, "count"),
 )
 
 
 def letter(columns: tuple[Column, ...], header: str) -> str:
     """The column letter of ``header`` in a sheet laid out as ``columns``."""
-    for index, column in enumerate(columns, start=1):
+    for index, column in enumerate(columns):
         if column.header == header:
-            return get_column_letter(index)
+            return xl_col_to_name(index)
     raise KeyError(header)
 
 

@@ -13,20 +13,18 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.legend import LegendEntry
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.pagebreak import Break
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from contracts.proposals.plan import Plan, PlannedMember, PlannedProposal, needs
 from contracts.workbook.style import (
     DATE_FORMAT,
-    HEADER_FONT,
     Column,
     SheetWriter,
-    text_cell,
+    Styles,
+    clean_text,
+    pixels,
+    serial,
 )
 
 PLAN_COLUMNS = (
@@ -46,7 +44,6 @@ PLAN_COLUMNS = (
 )
 # A chart with more bars than this no longer fits a printed page legibly.
 CHART_BARS = 24
-_EPOCH = dt.date(1899, 12, 30)  # day 0 of spreadsheet date serials
 
 
 @dataclass
@@ -77,9 +74,11 @@ def _member_row(step: int, proposal: PlannedProposal, member: PlannedMember) -> 
     ]
 
 
-def write_plan_sheet(ws: WriteOnlyWorksheet, plan: Plan) -> PlanSheetTotals:
+def write_plan_sheet(
+    workbook: Workbook, ws: Worksheet, styles: Styles, plan: Plan
+) -> PlanSheetTotals:
     """Write the Plan sheet: one row per member of each planned proposal, then the chart."""
-    writer = SheetWriter(ws, PLAN_COLUMNS, table_name="Plan")
+    writer = SheetWriter(ws, PLAN_COLUMNS, styles, table_name="Plan")
     totals = PlanSheetTotals(steps=len(plan.proposals))
     for step, proposal in enumerate(plan.proposals, 1):
         for member in proposal.members:
@@ -90,12 +89,8 @@ def write_plan_sheet(ws: WriteOnlyWorksheet, plan: Plan) -> PlanSheetTotals:
             else:
                 totals.annual_value += member.annual_value
     writer.finish()
-    _gantt(ws, plan, writer.last_row)
+    _gantt(workbook, ws, styles, plan, writer.last_row)
     return totals
-
-
-def _serial(day: dt.date) -> int:
-    return (day - _EPOCH).days
 
 
 def _chart_proposals(plan: Plan) -> list[PlannedProposal]:
@@ -110,26 +105,32 @@ def _chart_proposals(plan: Plan) -> list[PlannedProposal]:
     return sorted(chosen, key=lambda p: order[p.id])
 
 
-def _gantt(ws: WriteOnlyWorksheet, plan: Plan, table_last_row: int) -> None:
+def _gantt(
+    workbook: Workbook, ws: Worksheet, styles: Styles, plan: Plan, table_last_row: int
+) -> None:
     """Below the table: the chart's data (days from the plan's date) and the chart itself,
     on a page of its own so it prints whole."""
     proposals = _chart_proposals(plan)
     if not proposals:
         return
-    ws.append([])
-    ws.append([])
-    note = text_cell(
-        ws,
+    bold = styles.get(bold=True)
+    # Rows counted from 0 from here on, as XlsxWriter counts them: two blank rows, the note.
+    note_row = table_last_row + 2
+    ws.write_string(
+        note_row,
+        0,
         f"Chart data: the members of the {len(proposals)} largest new contracts "
         f"(of {len(plan.proposals)}), in days from {plan.on:%d/%m/%Y}",
+        bold,
     )
-    note.font = HEADER_FONT
-    ws.append([note])
+    header_row = note_row + 1
     headers = ["Contract", "Term starts", "Current term", "Extension needed", "Ended early"]
-    header_row = table_last_row + 4
-    ws.append([_bold(ws, h) for h in headers])
-    start_serial = _serial(plan.on)
+    for col, header in enumerate(headers):
+        ws.write_string(header_row, col, header, bold)
+    start_serial = serial(plan.on)
     latest = start_serial + 1
+    date_format = styles.get(DATE_FORMAT)
+    row = header_row
     for proposal in proposals:
         for member in proposal.members:
             ext = member.extension
@@ -139,48 +140,40 @@ def _gantt(ws: WriteOnlyWorksheet, plan: Plan, table_last_row: int) -> None:
             kept = max(min(end, new_end) - begin, dt.timedelta(0)).days
             extension = max(new_end - end, dt.timedelta(0)).days
             cut = max(end - max(new_end, begin), dt.timedelta(0)).days
-            latest = max(latest, _serial(max(end, new_end)))
-            label = f"{proposal.id} · {member.reference or member.id}"
-            ws.append([text_cell(ws, label), _date(ws, begin), kept, extension, cut])
-    last = header_row + sum(len(p.members) for p in proposals)
-    ws.row_breaks.append(Break(id=last + 1))
-    for _ in range(2):
-        ws.append([])
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.gapWidth = 40
-    chart.title = "Members' remaining terms and what they need to reach the go-live"
-    data = Reference(ws, min_col=2, max_col=5, min_row=header_row, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
-    chart.series[0].graphicalProperties = GraphicalProperties(noFill=True)
-    chart.series[0].graphicalProperties.line.noFill = True
-    for series, colour in zip(chart.series[1:], ("2F5597", "F4B183", "D9D9D9"), strict=True):
-        series.graphicalProperties = GraphicalProperties(solidFill=colour)
-    chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.y_axis.scaling.min = start_serial
-    chart.y_axis.scaling.max = latest + 30
-    chart.y_axis.number_format = "mmm yyyy"
-    chart.y_axis.majorUnit = 365
-    chart.y_axis.majorGridlines = None
-    chart.legend.position = "b"
-    chart.legend.legendEntry = [LegendEntry(idx=0, delete=True)]  # the invisible offset
-    chart.width = 26
-    chart.height = 4 + 0.55 * (last - header_row)
-    ws.add_chart(chart, f"A{last + 3}")
-
-
-def _bold(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    cell = text_cell(ws, text)
-    cell.font = HEADER_FONT
-    return cell
-
-
-def _date(ws: WriteOnlyWorksheet, day: dt.date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=day)
-    cell.number_format = DATE_FORMAT
-    return cell
+            latest = max(latest, serial(max(end, new_end)))
+            row += 1
+            ws.write_string(row, 0, clean_text(f"{proposal.id} · {member.reference or member.id}"))
+            ws.write_number(row, 1, serial(begin), date_format)
+            for col, days in enumerate((kept, extension, cut), start=2):
+                ws.write_number(row, col, days)
+    # The break after the data (1-based, as the sheet numbers rows): the chart's own page.
+    ws.set_h_pagebreaks([row + 2])
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    for col, colour in zip(range(1, 5), (None, "#2F5597", "#F4B183", "#D9D9D9"), strict=True):
+        series: dict[str, object] = {
+            "name": [ws.name, header_row, col],
+            "categories": [ws.name, header_row + 1, 0, row, 0],
+            "values": [ws.name, header_row + 1, col, row, col],
+            "gap": 40,
+            "overlap": 100,
+        }
+        if colour is None:  # the invisible offset from the plan's date to the term's start
+            series.update(fill={"none": True}, border={"none": True})
+        else:
+            series["fill"] = {"color": colour}
+        chart.add_series(series)
+    chart.set_title({"name": "Members' remaining terms and what they need to reach the go-live"})
+    chart.set_y_axis({"reverse": True})  # the categories: the first row at the top
+    chart.set_x_axis(
+        {
+            "min": start_serial,
+            "max": latest + 30,
+            "num_format": "mmm yyyy",
+            "major_unit": 365,
+            "major_gridlines": {"visible": False},
+        }
+    )
+    chart.set_legend({"position": "bottom", "delete_series": [0]})
+    bars = row - header_row
+    chart.set_size({"width": pixels(26), "height": pixels(4 + 0.55 * bars)})
+    ws.insert_chart(row + 3, 0, chart)

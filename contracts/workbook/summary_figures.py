@@ -25,6 +25,14 @@ class Tally:
     alternatives: int = 0  # proposals left out, each overlapping a planned one
     led: int = 0  # planned proposals led (by commissioner)
 
+    def add_member(self, value: Decimal, counts: int) -> None:
+        """One member contract: it counts in the plan (1) or not (0)."""
+        self.count += 1
+        self.value += value
+        self.counted += counts
+        if counts:
+            self.plan_value += value
+
 
 @dataclass
 class SummaryFigures:
@@ -48,18 +56,10 @@ class SummaryFigures:
     ) -> None:
         self.contract_rows += 1
         value = annual_value if annual_value is not None else Decimal(0)
-        proposal = self.by_proposal[proposal_id]
-        proposal.count += 1
-        proposal.value += value
-        proposal.counted += counts
-        if counts:
-            proposal.plan_value += value
-        group = self.by_commissioner[commissioner]
-        group.count += 1
-        group.counted += counts
+        self.by_proposal[proposal_id].add_member(value, counts)
+        self.by_commissioner[commissioner].add_member(value, counts)
         self.counted += counts
         if counts:
-            group.plan_value += value
             self.value_covered += value
 
     def proposal_totals(self, proposal_id: str) -> tuple[int, Decimal, int, Decimal]:

@@ -9,14 +9,13 @@ rows, so a test can hold a spreadsheet application's results against them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.pagebreak import Break
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from contracts.store.models import ProposalStatus
 from contracts.workbook.layout import (
@@ -37,15 +36,14 @@ from contracts.workbook.plan_sheet import PLAN_COLUMNS, PlanSheetTotals
 from contracts.workbook.style import (
     COUNT_FORMAT,
     GBP_FORMAT,
-    HEADER_FILL,
-    HEADER_FONT,
-    TITLE_FONT,
-    WRAP,
     Column,
+    Formula,
+    Styles,
     lines_needed,
-    set_height,
+    pixels,
+    set_lines,
     set_print_settings,
-    text_cell,
+    write_value,
 )
 from contracts.workbook.summary_figures import SummaryFigures, Tally
 
@@ -68,54 +66,41 @@ def _criteria_safe(names: Iterable[str]) -> set[str]:
 
 
 class _SummaryWriter:
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    """Writes the Summary a row at a time; ``row`` is the last row written, counted from 1."""
+
+    def __init__(self, ws: Worksheet, styles: Styles) -> None:
         self.ws = ws
+        self.styles = styles
         self.row = 0
         self.figures: dict[str, Decimal | int] = {}
 
-    def cell(self, value: Any, number_format: str | None = None, *, bold: bool = False) -> Any:
-        if isinstance(value, str) and not value.startswith("="):
-            cell = text_cell(self.ws, value)
-        else:
-            cell = WriteOnlyCell(self.ws, value=value)
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = HEADER_FONT
-        return cell
-
-    def append(self, cells: list[Any]) -> int:
-        self.ws.append(cells)
+    def append(self, values: Sequence[Any] = (), formats: Sequence[Format | None] = ()) -> int:
+        """One row of values (text stays text); ``formats`` dresses the first few."""
         self.row += 1
+        for col, value in enumerate(values):
+            cell_format = formats[col] if col < len(formats) else None
+            write_value(self.ws, self.row - 1, col, value, cell_format)
         return self.row
 
     def header(self, titles: list[str]) -> int:
-        set_height(
-            self.ws,
-            self.row + 1,
-            max(lines_needed(t, w) for t, w in zip(titles, SUMMARY_WIDTHS, strict=False)),
-        )
-        cells = []
-        for title in titles:
-            cell = text_cell(self.ws, title)
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = WRAP
-            cells.append(cell)
-        return self.append(cells)
+        lines = max(lines_needed(t, w) for t, w in zip(titles, SUMMARY_WIDTHS, strict=False))
+        set_lines(self.ws, self.row, lines)
+        return self.append(titles, [self.styles.header] * len(titles))
 
     def formula_row(
         self, label: str, formulas: list[tuple[str, Decimal | int, str]], note: str | None = None
     ) -> int:
         """A row of ``(formula, expected value, number format)`` cells after a label."""
         row = self.row + 1
-        cells = [text_cell(self.ws, label)]
+        values: list[Any] = [label]
+        formats: list[Format | None] = [None]
         for index, (formula, expected, number_format) in enumerate(formulas):
-            cells.append(self.cell(formula, number_format))
+            values.append(Formula(formula))
+            formats.append(self.styles.get(number_format))
             self.figures[f"{SUMMARY_SHEET}!{chr(ord('B') + index)}{row}"] = expected
         if note:
-            cells.append(text_cell(self.ws, note))
-        return self.append(cells)
+            values.append(note)
+        return self.append(values, formats)
 
 
 def _tally(
@@ -150,60 +135,73 @@ def _bounded(sheet: str, columns: tuple[Column, ...], header: str, last_row: int
 def _headline(out: _SummaryWriter, figures: SummaryFigures, plan: PlanSheetTotals) -> None:
     expected = figures.headline(plan)
     out.header(["The plan, each contract counted once", "Figure", "How it is counted"])
-    register = out.append(
-        [
-            text_cell(out.ws, "Contracts in the register"),
-            out.cell(figures.register_contracts, COUNT_FORMAT),
-            text_cell(out.ws, "counted in the store when the workbook was exported"),
-        ]
-    )
-    extra_range = whole_column(DUPLICATES_SHEET, DUPLICATE_COLUMNS, "Extra copy")
-    plan_ids = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Contract ID")
-    plan_steps = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Step")
-    plan_values = whole_column(PLAN_SHEET, PLAN_COLUMNS, "Annual value")
-    id_range = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Proposal ID")
-    alternatives = whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, "Alternative to")
-    copies = out.formula_row(
-        "Copies of a contract recorded more than once",
-        [(f"=SUM({extra_range})", expected["extra_copies"], COUNT_FORMAT)],
-        "the Extra copy column of Duplicates",
-    )
-    distinct = out.formula_row(
-        "Contracts, each duplicate counted once (before the plan)",
-        [(f"=B{register}-B{copies}", expected["contracts_counted_once"], COUNT_FORMAT)],
-        "contracts in the register less the extra copies",
-    )
-    covered = out.formula_row(
-        "Contracts the plan replaces",
-        [(f"=COUNT({plan_ids})", expected["contracts_covered"], COUNT_FORMAT)],
-        "rows of the Plan sheet: no contract is in two planned proposals",
-    )
-    replaced = out.formula_row(
-        "New contracts the plan forms",
-        [(f"=MAX({plan_steps})", expected["replaced_by"], COUNT_FORMAT)],
-        "the last Step on the Plan sheet: one new contract per step",
-    )
-    out.formula_row(
-        "Contracts after the plan",
-        [(f"=B{distinct}-B{covered}+B{replaced}", expected["contracts_after"], COUNT_FORMAT)],
-        "before, less the contracts replaced, plus the new ones",
-    )
-    out.formula_row(
-        "Annual value the plan covers",
-        [(f"=SUM({plan_values})", expected["value_covered"], GBP_FORMAT)],
-        "known annual values on the Plan sheet"
-        + (f" ({plan.unknown_values} unknown, counted as nothing)" if plan.unknown_values else ""),
-    )
-    out.formula_row(
-        "Proposals in this workbook",
-        [(f"=COUNTA({id_range})-1", expected["proposals"], COUNT_FORMAT)],
-        "rows of the Proposals sheet",
-    )
-    out.formula_row(
-        "Alternatives left out of the plan",
-        [(f"=COUNTA({alternatives})-1", expected["alternatives"], COUNT_FORMAT)],
-        "candidates sharing a contract with a planned one: not added to any figure",
-    )
+    rows = {
+        "register": out.append(
+            [
+                "Contracts in the register",
+                figures.register_contracts,
+                "counted in the store when the workbook was exported",
+            ],
+            [None, out.styles.get(COUNT_FORMAT)],
+        )
+    }
+    unknown = f" ({plan.unknown_values} unknown, counted as nothing)" if plan.unknown_values else ""
+    # (figure, label, formula, how it is counted): a formula names earlier rows by figure.
+    lines = [
+        (
+            "extra_copies",
+            "Copies of a contract recorded more than once",
+            f"=SUM({whole_column(DUPLICATES_SHEET, DUPLICATE_COLUMNS, 'Extra copy')})",
+            "the Extra copy column of Duplicates",
+        ),
+        (
+            "contracts_counted_once",
+            "Contracts, each duplicate counted once (before the plan)",
+            "=B{register}-B{extra_copies}",
+            "contracts in the register less the extra copies",
+        ),
+        (
+            "contracts_covered",
+            "Contracts the plan replaces",
+            f"=COUNT({whole_column(PLAN_SHEET, PLAN_COLUMNS, 'Contract ID')})",
+            "rows of the Plan sheet: no contract is in two planned proposals",
+        ),
+        (
+            "replaced_by",
+            "New contracts the plan forms",
+            f"=MAX({whole_column(PLAN_SHEET, PLAN_COLUMNS, 'Step')})",
+            "the last Step on the Plan sheet: one new contract per step",
+        ),
+        (
+            "contracts_after",
+            "Contracts after the plan",
+            "=B{contracts_counted_once}-B{contracts_covered}+B{replaced_by}",
+            "before, less the contracts replaced, plus the new ones",
+        ),
+        (
+            "value_covered",
+            "Annual value the plan covers",
+            f"=SUM({whole_column(PLAN_SHEET, PLAN_COLUMNS, 'Annual value')})",
+            "known annual values on the Plan sheet" + unknown,
+        ),
+        (
+            "proposals",
+            "Proposals in this workbook",
+            f"=COUNTA({whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, 'Proposal ID')})-1",
+            "rows of the Proposals sheet",
+        ),
+        (
+            "alternatives",
+            "Alternatives left out of the plan",
+            f"=COUNTA({whole_column(PROPOSALS_SHEET, PROPOSAL_COLUMNS, 'Alternative to')})-1",
+            "candidates sharing a contract with a planned one: not added to any figure",
+        ),
+    ]
+    for figure, label, formula, note in lines:
+        number_format = GBP_FORMAT if figure == "value_covered" else COUNT_FORMAT
+        rows[figure] = out.formula_row(
+            label, [(formula.format(**rows), expected[figure], number_format)], note
+        )
 
 
 def _alternatives(criteria_header: str, cell: str, last_row: int, exact: bool) -> str:
@@ -358,53 +356,54 @@ def _by_commissioner(out: _SummaryWriter, figures: SummaryFigures) -> None:
         )
 
 
-def _chart(ws: WriteOnlyWorksheet, header: int, first: int, last: int, anchor: int) -> None:
-    """The plan by rule: new contracts formed and contracts they replace."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.title = "The plan by rule: new contracts and the contracts they replace"
-    chart.y_axis.title = "Contracts"
-    chart.x_axis.title = "Rule"
-    # openpyxl 3.1 hides both axes unless told otherwise.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    data = Reference(ws, min_col=3, max_col=4, min_row=header, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.width = 24
-    chart.height = 10
-    chart.legend.position = "b"
-    ws.add_chart(chart, f"A{anchor}")
+def _chart(
+    workbook: Workbook, ws: Worksheet, header: int, first: int, last: int, anchor: int
+) -> None:
+    """The plan by rule: new contracts formed and contracts they replace (rows from 1)."""
+    chart = workbook.add_chart({"type": "column"})
+    for col in (2, 3):  # In the plan, Contracts the plan replaces
+        chart.add_series(
+            {
+                "name": [ws.name, header - 1, col],
+                "categories": [ws.name, first - 1, 0, last - 1, 0],
+                "values": [ws.name, first - 1, col, last - 1, col],
+            }
+        )
+    chart.set_title({"name": "The plan by rule: new contracts and the contracts they replace"})
+    chart.set_y_axis({"name": "Contracts"})
+    chart.set_x_axis({"name": "Rule"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": pixels(24), "height": pixels(10)})
+    ws.insert_chart(anchor - 1, 0, chart)
 
 
 def write_summary(
-    ws: WriteOnlyWorksheet,
+    workbook: Workbook,
+    ws: Worksheet,
+    styles: Styles,
     figures: SummaryFigures,
     described: dict[str, str],
     plan: PlanSheetTotals | None = None,
 ) -> dict[str, Decimal | int]:
     """Write the Summary sheet; returns each formula cell with the value it must show."""
     plan = plan or PlanSheetTotals()
-    for col, width in zip("ABCDEF", SUMMARY_WIDTHS, strict=True):
-        ws.column_dimensions[col].width = width
+    for col, width in enumerate(SUMMARY_WIDTHS):
+        ws.set_column(col, col, width)
     # One or two A4 pages: fit the columns to the page width (they are readable at it).
-    set_print_settings(ws, header_rows=None, width=sum(SUMMARY_WIDTHS), pages_tall=2)
-    out = _SummaryWriter(ws)
-    title = text_cell(ws, "Consolidation plan for finance review")
-    title.font = TITLE_FONT
-    out.append([title])
+    set_print_settings(ws, header_rows=0, width=sum(SUMMARY_WIDTHS), pages_tall=2)
+    out = _SummaryWriter(ws, styles)
+    out.append(["Consolidation plan for finance review"], [styles.get(bold=True, size=14)])
     for label, value in described.items():
-        out.append([text_cell(ws, label), text_cell(ws, value)])
-    out.append([])
+        out.append([label, value])
+    out.append()
     _headline(out, figures, plan)
-    out.append([])
+    out.append()
     statuses = [s.value for s in ProposalStatus]
     _proposal_table(
         out, "Proposals by status", "Status", figures.by_status, statuses, figures.proposal_rows + 1
     )
-    out.append([text_cell(ws, NOTE)])
-    out.append([])
+    out.append([NOTE])
+    out.append()
     rules = _proposal_table(
         out,
         "Proposals by rule",
@@ -413,13 +412,13 @@ def write_summary(
         sorted(figures.by_rule),
         figures.proposal_rows + 1,
     )
-    out.append([])
+    out.append()
     _by_commissioner(out, figures)
     if rules:
         # The chart starts a page of its own, so it is never split.
-        ws.row_breaks.append(Break(id=out.row))
-        out.append([])
-        _chart(ws, *rules, anchor=out.row + 1)
+        ws.set_h_pagebreaks([out.row])
+        out.append()
+        _chart(workbook, ws, *rules, anchor=out.row + 1)
     return out.figures
 
 

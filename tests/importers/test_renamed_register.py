@@ -2,46 +2,41 @@
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
-from cli import main
 from tests.importers.helpers import HEADERS, simple_register, write_csv
+from tests.registers import import_register, invoke, json_of, row
 
 ROWS = [
-    ["MSE-1", "Community nursing", "Mid Essex CCG", "Provide CIC", "01/04/2016", "31/03/2019",
-     "£1,200,000"],
-    ["MSE-2", "Wheelchair service", "Mid Essex CCG", "Acme Wheels Ltd", "01/04/2016",
-     "31/03/2017", "250k"],
-    ["MSE-3", "Stroke rehabilitation", "Mid Essex CCG", "Provide CIC", "01/04/2016",
-     "31/03/2018", "£420,000"],
-    ["MSE-4", "Carers' support", "Mid Essex CCG", "Chelmsford CVS", "01/04/2016", "31/03/2017",
-     "£35,000"],
-]  # fmt: skip
+    row("MSE-1", "Community nursing", "Provide CIC", "£1,200,000", end="31/03/2019"),
+    row("MSE-2", "Wheelchair service", "Acme Wheels Ltd", "250k"),
+    row("MSE-3", "Stroke rehabilitation", "Provide CIC", "£420,000", end="31/03/2018"),
+    row("MSE-4", "Carers' support", "Chelmsford CVS", "£35,000"),
+]
 # The same register a month later, edited and saved under another name: a value
 # changed and a contract added.
-EDITED = [*ROWS[:2], [*ROWS[2][:6], "£450,000"], ROWS[3],
-          ["MSE-5", "Falls prevention", "Mid Essex CCG", "Provide CIC", "01/05/2016",
-           "31/03/2018", "£80,000"]]  # fmt: skip
-
-
-def invoke(runner: CliRunner, url: str, *args: str) -> Result:
-    return runner.invoke(main, ["--database", url, *args])
+EDITED = [
+    *ROWS[:2],
+    [*ROWS[2][:6], "£450,000"],
+    ROWS[3],
+    row(
+        "MSE-5", "Falls prevention", "Provide CIC", "£80,000", start="01/05/2016", end="31/03/2018"
+    ),
+]
 
 
 def _contracts(runner: CliRunner, url: str) -> list[dict[str, object]]:
-    result = invoke(runner, url, "list", "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    contracts: list[dict[str, object]] = json_of(runner, url, "list")
+    return contracts
 
 
 def test_a_renamed_register_stops_with_the_source_it_matches(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
-    first = simple_register(tmp_path / "mid-essex.xlsx", ROWS)
-    assert invoke(runner, database_url, "import", str(first)).exit_code == 0
+    import_register(runner, database_url, tmp_path / "mid-essex.xlsx", ROWS)
     renamed = simple_register(tmp_path / "Mid Essex register March.xlsx", EDITED)
 
     for extra in ((), ("--dry-run",)):
@@ -69,10 +64,7 @@ def test_a_renamed_register_stops_with_the_source_it_matches(
 def test_a_csv_copy_is_the_same_register_and_a_name_with_spaces_is_quoted(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
-    first = simple_register(tmp_path / "first.xlsx", ROWS)
-    assert (
-        invoke(runner, database_url, "import", str(first), "--source", "Mid Essex").exit_code == 0
-    )
+    import_register(runner, database_url, tmp_path / "first.xlsx", ROWS, "--source", "Mid Essex")
     copy = write_csv(tmp_path / "mid-essex-export.csv", [HEADERS, *ROWS], encoding="cp1252")
     stopped = invoke(runner, database_url, "import", str(copy))
     assert stopped.exit_code == 1
@@ -84,30 +76,22 @@ def test_registers_sharing_a_few_references_import_as_two(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
     """A contract in two registers under one reference is a duplicate, not a renamed file."""
-    first = simple_register(tmp_path / "mid-essex.xlsx", ROWS)
-    assert invoke(runner, database_url, "import", str(first)).exit_code == 0
+    import_register(runner, database_url, tmp_path / "mid-essex.xlsx", ROWS)
+    southend_row = partial(row, commissioner="Southend CCG")
     southend = [
-        ["MSE-1", "Community nursing", "Southend CCG", "Provide CIC", "01/04/2016",
-         "31/03/2019", "£1,200,000"],
-        ["SCCG-2", "Wheelchair service", "Southend CCG", "Acme Wheels Ltd", "01/04/2016",
-         "31/03/2017", "£90,000"],
-        ["SCCG-3", "Podiatry", "Southend CCG", "Provide CIC", "01/04/2016", "31/03/2017",
-         "£60,000"],
-    ]  # fmt: skip
-    other = simple_register(tmp_path / "southend.xlsx", southend)
-    result = invoke(runner, database_url, "import", str(other))
-    assert result.exit_code == 0, result.stderr
+        southend_row("MSE-1", "Community nursing", "Provide CIC", "£1,200,000", end="31/03/2019"),
+        southend_row("SCCG-2", "Wheelchair service", "Acme Wheels Ltd", "£90,000"),
+        southend_row("SCCG-3", "Podiatry", "Provide CIC", "£60,000"),
+    ]
+    import_register(runner, database_url, tmp_path / "southend.xlsx", southend)
     assert len(_contracts(runner, database_url)) == 7
 
 
 def test_a_retired_register_is_not_matched(
     runner: CliRunner, database_url: str, tmp_path: Path
 ) -> None:
-    first = simple_register(tmp_path / "mid-essex-2015.xlsx", ROWS)
-    assert invoke(runner, database_url, "import", str(first)).exit_code == 0
+    import_register(runner, database_url, tmp_path / "mid-essex-2015.xlsx", ROWS)
     retired = invoke(runner, database_url, "sources", "retire", "mid-essex-2015", "--yes")
     assert retired.exit_code == 0, retired.output
-    renamed = simple_register(tmp_path / "mid-essex-2016.xlsx", EDITED)
-    result = invoke(runner, database_url, "import", str(renamed))
-    assert result.exit_code == 0, result.stderr
+    import_register(runner, database_url, tmp_path / "mid-essex-2016.xlsx", EDITED)
     assert {c["source"] for c in _contracts(runner, database_url)} == {"mid-essex-2016"}

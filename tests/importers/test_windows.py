@@ -45,6 +45,7 @@ def _both_ways(
     outcomes = {}
     for name, size in (("whole", WHOLE), ("windows", window)):
         monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", size)
+        monkeypatch.setattr(xlsx_windows, "READ_WHOLE_UP_TO", size)
         outcomes[name] = (_read(path), _imported(session, path))
     assert outcomes["windows"][0] == outcomes["whole"][0]
     assert outcomes["windows"][1] == outcomes["whole"][1]
@@ -132,6 +133,7 @@ def test_rows_that_do_not_say_their_number_are_read_whole(
     ).replace(' r="1"', "", 1)
     path = write_book(tmp_path / "unnumbered.xlsx", Book([Part("Register", rows)], SHARED))
     monkeypatch.setattr(xlsx_windows, "WINDOW_BYTES", 50)
+    monkeypatch.setattr(xlsx_windows, "READ_WHOLE_UP_TO", 50)
     ((_name, _hidden, _rows, _columns, read),) = _read(path)
     assert [values[:2] for _number, values in read] == [
         ("Ref", "Title"),

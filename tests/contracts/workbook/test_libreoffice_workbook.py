@@ -1,7 +1,7 @@
 """LibreOffice Calc as the finance officer's spreadsheet: the workbook opens, recalculates
 and reconciles to the penny, and text from the registers is still text afterwards.
 
-openpyxl writes formulas without results, so every figure LibreOffice reports is one it
+The export stores formulas without results, so every figure LibreOffice reports is one it
 calculated itself. Converting to .xlsx (rather than CSV) keeps each sheet and each cell's
 type, so the test can tell a number from text and a formula from its result.
 """
