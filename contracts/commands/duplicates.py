@@ -93,12 +93,10 @@ def duplicates_group(
     if ctx.invoked_subcommand is not None:
         return
     chosen = parse_columns(MEMBER_TABLE, columns)
+    progress = sys.stderr.isatty()
     with store(ctx).unit_of_work() as session:
         report = duplicates.find_duplicates(
-            session,
-            min_score=min_score,
-            weights_path=weights_path,
-            show_progress=sys.stderr.isatty(),
+            session, min_score=min_score, weights_path=weights_path, show_progress=progress
         )
         if min_score is None and weights_path is None:
             # The default sets: keep them, so summary, propose and export need not look again.

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -62,6 +63,9 @@ TITLE_ABBREVIATIONS = {
     "program": "programme",
     "nhs111": "nhs 111",
 }
+# `simplify` without its cache, for titles: this function keeps its own, and a register's
+# titles are mostly distinct (65,536 of them would stay in memory twice).
+_simplify_once = simplify.__wrapped__
 # Phrases after `simplify` ("A&E" becomes "a and e").
 _TITLE_PHRASES = (("a and e", "accident and emergency"),)
 # Words that carry no evidence about which contract a title names ("associate"
@@ -125,7 +129,7 @@ def normalise_title(title: str | None, strip: tuple[str, ...] = ()) -> str:
     """Lower case, punctuation gone, abbreviations expanded, stop words dropped; the
     provider's names (``strip``), years and a leading "ABC:" prefix taken out."""
     text = _TITLE_PREFIX.sub(" ", _TITLE_YEARS.sub(" ", title or ""))
-    padded = f" {simplify(text)} "
+    padded = f" {_simplify_once(text)} "
     for term in strip:
         if f" {term} " in padded and padded.strip() != term:
             padded = padded.replace(f" {term} ", " ")
@@ -228,7 +232,21 @@ def _reference(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     return "different", ""
 
 
-def providers_alike(a: MatchRecord, b: MatchRecord) -> int:
+class ProviderFacts(Protocol):
+    """What the provider rules read: a record's provider, or one provider's entry in the
+    register's columns (decided once per pair of providers there)."""
+
+    @property
+    def provider_id(self) -> int | None: ...
+    @property
+    def provider_chain(self) -> tuple[int, ...]: ...
+    @property
+    def provider_coded(self) -> bool: ...
+    @property
+    def provider_key(self) -> str: ...
+
+
+def providers_alike(a: ProviderFacts, b: ProviderFacts) -> int:
     """How alike the two providers' names are (0–100); 0 when both are known bodies with
     codes of their own, which are different organisations whatever their names."""
     if (a.provider_coded and b.provider_coded) or not a.provider_key or not b.provider_key:
@@ -236,7 +254,7 @@ def providers_alike(a: MatchRecord, b: MatchRecord) -> int:
     return round(fuzz.token_set_ratio(a.provider_key, b.provider_key))
 
 
-def _provider(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
+def provider_level(a: ProviderFacts, b: ProviderFacts) -> tuple[str, str]:
     if a.provider_id is None or b.provider_id is None:
         return "missing", "provider unknown"
     if a.provider_id == b.provider_id:
@@ -251,7 +269,7 @@ def _provider(a: MatchRecord, b: MatchRecord) -> tuple[str, str]:
     return "different", "different providers"
 
 
-def same_successor_chain(a: MatchRecord, b: MatchRecord) -> bool:
+def same_successor_chain(a: ProviderFacts, b: ProviderFacts) -> bool:
     """One provider is the other or succeeded it (RRD → R1L), not merely a sibling
     in a later merger (RDD and RQ8 both became RAJ, but were two trusts in 2016)."""
     return a.provider_id in b.provider_chain or b.provider_id in a.provider_chain
@@ -366,7 +384,7 @@ def compare(a: MatchRecord, b: MatchRecord, weights: Weights) -> PairComparison:
         a, b = b, a
     levels = {
         "reference": _reference(a, b),
-        "provider": _provider(a, b),
+        "provider": provider_level(a, b),
         "commissioners": _commissioners(a, b),
         "service_category": _category(a, b),
         "title": _title(a, b, weights),

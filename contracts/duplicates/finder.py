@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,33 +20,31 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import Progress
-from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from contracts.duplicates.compare import MatchRecord, provider_terms
+from contracts.duplicates.compare import MatchRecord
 from contracts.duplicates.learned_weights import store_weights
-from contracts.duplicates.linkage import (
-    Decision,
-    Link,
-    LinkedSet,
-    link_records,
-    uid_pair,
-)
+from contracts.duplicates.linkage import Decision, Link, LinkedSet, link_columns, uid_pair
+from contracts.duplicates.reading import decisions_read, read_register, read_rows, start_digest
 from contracts.errors import ContractsError
-from contracts.graphs import successor_chain
-from contracts.store.models import (
-    Contract,
-    ContractParty,
-    DuplicateDecision,
-    Organisation,
-    OrganisationAlias,
-    PartyRole,
-    contract_uid,
-)
 from contracts.store.money import money_json
 
-# The contracts detection looks at: those still in their register.
-IN_REGISTER = Contract.in_register.is_(True)
+# What a member shows in JSON, in this order.
+_MEMBER_JSON = (
+    "id reference source uid title provider commissioner start_date end_date annual_value"
+)
+
+
+# What a member takes from its record as it is (its provider and commissioner are names).
+_MEMBER_FROM_RECORD = "id uid reference source title start_date end_date annual_value"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return money_json(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -72,18 +69,7 @@ class Member:
         return f"{start} to {end}"
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "reference": self.reference,
-            "source": self.source,
-            "uid": self.uid,
-            "title": self.title,
-            "provider": self.provider,
-            "commissioner": self.commissioner,
-            "start_date": self.start_date.isoformat() if self.start_date else None,
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "annual_value": money_json(self.annual_value),
-        }
+        return {key: _json_value(getattr(self, key)) for key in _MEMBER_JSON.split()}
 
 
 @dataclass
@@ -130,6 +116,8 @@ class DuplicateReport:
     min_score: float
     contracts_considered: int
     held_apart: int = 0  # links not followed: two records of one register in one set
+    # The hash of what detection read, when it used the store's own weights (see stored_run).
+    inputs_digest: str | None = None
 
     def as_json(self) -> list[dict[str, Any]]:
         return [s.as_json() for s in self.sets]
@@ -144,144 +132,18 @@ class _Register:
     names: dict[int, str]  # organisation id -> name
 
 
-def _successor_chains(successors: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
-    """Each organisation and its successors in order (a loop in the data stops the walk)."""
-    return {start: tuple(successor_chain(start, successors.get)) for start in successors}
-
-
-def organisations_read() -> Select:
-    """The organisation columns detection reads (names and codes, and successors for
-    provider groups)."""
-    return select(
-        Organisation.id,
-        Organisation.name,
-        Organisation.successor_id,
-        Organisation.ods_code,
-        Organisation.gss_code,
-    ).order_by(Organisation.id)
-
-
-def aliases_read() -> Select:
-    """The other names of organisations, which titles may carry ("BTUH: Acute Services")."""
-    return select(OrganisationAlias.organisation_id, OrganisationAlias.alias).order_by(
-        OrganisationAlias.organisation_id, OrganisationAlias.alias
-    )
-
-
-def _provider_terms(
-    organisations: Sequence[Any],
-    aliases: dict[int, list[str]],
-    chains: dict[int, tuple[int, ...]],
-) -> dict[int, tuple[str, ...]]:
-    """Per organisation: the names, aliases and codes of it, its successors and its
-    predecessors (a 2018 title may still say "SEPT" of EPUT)."""
-    rows = {row.id: row for row in organisations}
-    related: dict[int, set[int]] = {org_id: set(chain) for org_id, chain in chains.items()}
-    for org_id, chain in chains.items():
-        for later in chain[1:]:
-            related.setdefault(later, {later}).add(org_id)
-    terms = {}
-    for org_id, family in related.items():
-        names = [n for o in family for n in (rows[o].name, *aliases.get(o, ()))]
-        codes = [c for o in family for c in (rows[o].ods_code, rows[o].gss_code) if c]
-        terms[org_id] = provider_terms(names, codes)
-    return terms
-
-
-def parties_read(chosen: ColumnElement[bool]) -> Select:
-    """The commissioner columns detection reads, for the contracts ``chosen``."""
-    return (
-        select(ContractParty.contract_id, ContractParty.organisation_id, ContractParty.role)
-        .join(Contract, Contract.id == ContractParty.contract_id)
-        .where(chosen)
-        .order_by(ContractParty.contract_id, ContractParty.organisation_id)
-    )
-
-
-def contracts_read(chosen: ColumnElement[bool]) -> Select:
-    """The contract columns detection reads. The stored run's hash
-    (:mod:`contracts.duplicates.stored_run`) covers exactly these three queries."""
-    return (
-        select(
-            Contract.id,
-            Contract.source,
-            Contract.source_key,
-            Contract.reference,
-            Contract.title,
-            Contract.provider_id,
-            Contract.service_category,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.annual_value,
-            Contract.total_value,
-        )
-        .where(chosen)
-        .order_by(Contract.id)
-    )
-
-
-def _load(session: Session, ids: list[int] | None = None) -> _Register:
-    """The register as records, with plain column queries (fast at 100,000 rows)."""
-    organisations = session.execute(organisations_read()).all()
-    names = {row.id: row.name for row in organisations}
-    coded = {row.id for row in organisations if row.ods_code or row.gss_code}
-    chains = _successor_chains({row.id: row.successor_id for row in organisations})
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for org_id, alias in session.execute(aliases_read()):
-        aliases[org_id].append(alias)
-    terms = _provider_terms(organisations, aliases, chains)
-    chosen = Contract.id.in_(ids) if ids is not None else IN_REGISTER
-    parties: dict[int, set[int]] = defaultdict(set)
-    leads: dict[int, int] = {}
-    associates: set[int] = set()
-    for contract_id, organisation_id, role in session.execute(parties_read(chosen)):
-        parties[contract_id].add(organisation_id)
-        if role == PartyRole.LEAD:
-            leads[contract_id] = organisation_id
-        elif role == PartyRole.ASSOCIATE:
-            associates.add(contract_id)
-    rows = session.execute(contracts_read(chosen))
-    records = [
-        MatchRecord.build(
-            id=row.id,
-            uid=contract_uid(row.source, row.source_key),
-            source=row.source,
-            reference=row.reference,
-            title=row.title,
-            provider_id=row.provider_id,
-            provider_group=chains[row.provider_id][-1] if row.provider_id else None,
-            provider_chain=chains[row.provider_id] if row.provider_id else (),
-            provider_name=names.get(row.provider_id) if row.provider_id else None,
-            provider_coded=row.provider_id in coded,
-            provider_terms=terms.get(row.provider_id, ()) if row.provider_id else (),
-            commissioners=frozenset(parties.get(row.id, ())),
-            lead_id=leads.get(row.id),
-            service_category=row.service_category,
-            start_date=row.start_date,
-            end_date=row.end_date,
-            annual_value=row.annual_value,
-            total_value=row.total_value,
-            has_associates=row.id in associates,
-        )
-        for row in rows
-    ]
-    return _Register(records, names)
-
-
-def decisions_read() -> Select:
-    """The columns of people's duplicate decisions that detection is given."""
-    return select(
-        DuplicateDecision.contract_uid_a,
-        DuplicateDecision.contract_uid_b,
-        DuplicateDecision.decision,
-        DuplicateDecision.decided_by,
-    ).order_by(DuplicateDecision.contract_uid_a, DuplicateDecision.contract_uid_b)
+def _load(session: Session, ids: list[int]) -> _Register:
+    """The contracts ``ids`` as records (``explain``, training: a few contracts)."""
+    register = read_register(session.connection(), ids)
+    columns = register.columns
+    return _Register([columns.record(i) for i in range(len(columns))], register.names)
 
 
 def load_decisions(session: Session) -> dict[tuple[str, str], Decision]:
+    """People's duplicate decisions, by pair of uids."""
     return {
         uid_pair(uid_a, uid_b): Decision(decision, decided_by)
-        for uid_a, uid_b, decision, decided_by in session.execute(decisions_read())
+        for uid_a, uid_b, decision, decided_by in read_rows(session.connection(), decisions_read())
     }
 
 
@@ -309,41 +171,20 @@ def choose_representative(records: list[MatchRecord]) -> MatchRecord:
     return min(records, key=lambda r: (not r.has_associates, -named_by_others(r), r.uid))
 
 
-def _member(record: MatchRecord, register: _Register) -> Member:
+def _member(record: MatchRecord, names: dict[int, str]) -> Member:
     return Member(
-        id=record.id,
-        uid=record.uid,
-        reference=record.reference,
-        source=record.source,
-        title=record.title,
-        provider=register.names.get(record.provider_id) if record.provider_id else None,
-        commissioner=register.names.get(record.lead_id) if record.lead_id else None,
-        start_date=record.start_date,
-        end_date=record.end_date,
-        annual_value=record.annual_value,
+        **{key: getattr(record, key) for key in _MEMBER_FROM_RECORD.split()},
+        provider=names.get(record.provider_id) if record.provider_id else None,
+        commissioner=names.get(record.lead_id) if record.lead_id else None,
     )
 
 
-def _describe(
-    linked: LinkedSet,
-    by_id: dict[int, MatchRecord],
-    register: _Register,
-    rejected: list[tuple[int, int]],
-) -> DuplicateSet:
-    records = [by_id[i] for i in linked.member_ids]
-    representative = choose_representative(records)
-    at_stake = sum(
-        (
-            r.annual_value
-            for r in records
-            if r.id != representative.id and r.annual_value is not None
-        ),
-        Decimal("0.00"),
-    )
+def _reasons(linked: LinkedSet, copies: int, rejected: list[tuple[int, int]]) -> list[str]:
+    """The weakest link's reasons, with what else a person checking the set should know."""
     weakest = linked.weakest
     reasons = list(weakest.reasons)
-    if len(records) > 2:
-        reasons.insert(0, f"{len(records)} copies; weakest link {weakest.a_id}–{weakest.b_id}")
+    if copies > 2:
+        reasons.insert(0, f"{copies} copies; weakest link {weakest.a_id}–{weakest.b_id}")
     confirmed = sum(1 for link in linked.links if link.confirmed)
     if confirmed:
         reasons.insert(0, f"{confirmed} link{'s' if confirmed > 1 else ''} confirmed by a person")
@@ -353,16 +194,31 @@ def _describe(
         f"{a} and {b} were rejected as duplicates but are joined through others"
         for a, b in rejected
     ]
+    return reasons
+
+
+def _describe(
+    linked: LinkedSet,
+    record_of: Callable[[int], MatchRecord],
+    names: dict[int, str],
+    rejected: list[tuple[int, int]],
+) -> DuplicateSet:
+    records = [record_of(i) for i in linked.member_ids]
+    chosen = choose_representative(records)
+    others = (r.annual_value for r in records if r.id != chosen.id)
+    at_stake = sum((v for v in others if v is not None), Decimal("0.00"))
+    links = sorted(linked.links, key=lambda link: (link.a_id, link.b_id))
+    members = [_member(r, names) for r in records]
     return DuplicateSet(
-        id=set_id([r.uid for r in records]),
-        contract_ids=list(linked.member_ids),
-        members=[_member(r, register) for r in records],
-        score=weakest.strength,
-        reasons=reasons,
-        weak_link=linked.weak_link,
-        value_at_stake=at_stake,
-        representative_id=representative.id,
-        links=sorted(linked.links, key=lambda link: (link.a_id, link.b_id)),
+        set_id([r.uid for r in records]),
+        list(linked.member_ids),
+        members,
+        linked.weakest.strength,
+        _reasons(linked, len(records), rejected),
+        linked.weak_link,
+        at_stake,
+        chosen.id,
+        links,
     )
 
 
@@ -392,18 +248,22 @@ def find_duplicates(
     threshold = weights.threshold if min_score is None else min_score
     if not 0.0 <= threshold <= 1.0:
         raise ContractsError(f"--min-score must be between 0 and 1, not {threshold}")
-    register = _load(session)
+    # With the store's own weights, what is read is hashed on the way (see stored_run).
+    digest = start_digest(weights) if weights_path is None else None
+    register = read_register(session.connection(), digest=digest)
+    columns = register.columns
     with _progress(show_progress) as on_progress:
-        linkage = link_records(
-            register.records,
-            weights,
-            load_decisions(session),
-            min_score=threshold,
-            on_progress=on_progress,
+        linkage = link_columns(
+            columns, weights, register.decisions, min_score=threshold, on_progress=on_progress
         )
-    by_id = {r.id: r for r in register.records}
+    position = columns.positions()
     sets = [
-        _describe(linked, by_id, register, linkage.rejected_within.get(index, []))
+        _describe(
+            linked,
+            lambda i: columns.record(int(position[i])),
+            register.names,
+            linkage.rejected_within.get(index, []),
+        )
         for index, linked in enumerate(linkage.sets)
     ]
     sets.sort(key=lambda s: (-s.value_at_stake, -s.score, s.id))
@@ -413,6 +273,7 @@ def find_duplicates(
         pairs_compared=linkage.pairs_compared,
         capped=list(linkage.blocking.capped),
         min_score=threshold,
-        contracts_considered=len(register.records),
+        contracts_considered=len(columns),
         held_apart=len(linkage.held_apart),
+        inputs_digest=digest.hexdigest() if digest is not None else None,
     )

@@ -23,12 +23,13 @@ from contracts.duplicates.blocking import (
     _SHIFT,
     BlockingResult,
     Pair,
-    candidate_pairs,
+    block,
     encode_pair,
     sorted_unique,
 )
+from contracts.duplicates.columns import RegisterColumns
 from contracts.duplicates.compare import MatchRecord, PairComparison, compare
-from contracts.duplicates.pair_scores import RecordColumns, could_link
+from contracts.duplicates.pair_scores import PairScorer
 from contracts.duplicates.weights import Weights
 from contracts.graphs import UnionFind
 
@@ -138,16 +139,17 @@ def link_records(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Linkage:
     """Duplicate sets among ``records``, honouring people's decisions."""
-    decisions = decisions or {}
-    threshold = weights.threshold if min_score is None else min_score
-    by_id = {r.id: r for r in records}
-    blocking = candidate_pairs(
-        records,
-        block_cap=weights.block_cap,
-        window=weights.window,
-        rare_token_max=weights.rare_token_max,
-    )
-    by_uid = {r.uid: r.id for r in records}
+    columns = RegisterColumns.from_records(records)
+    return link_columns(columns, weights, decisions, min_score=min_score, on_progress=on_progress)
+
+
+def _decided(
+    columns: RegisterColumns, decisions: Mapping[tuple[str, str], Decision]
+) -> tuple[dict[Pair, str | None], set[Pair]]:
+    """People's decisions on contracts in the register, as pairs of ids: the confirmed
+    ones (with who confirmed them) and the rejected ones."""
+    wanted = {uid for pair in decisions for uid in pair}
+    by_uid = {uid: int(columns.ids[i]) for i, uid in enumerate(columns.uids) if uid in wanted}
     confirmed: dict[Pair, str | None] = {}
     rejected: set[Pair] = set()
     for (uid_a, uid_b), decision in decisions.items():
@@ -159,35 +161,63 @@ def link_records(
             confirmed[pair] = decision.decided_by
         else:
             rejected.add(pair)
-    pairs = sorted_unique(
-        np.concatenate(
-            [blocking.pairs, np.array([encode_pair(a, b) for a, b in confirmed], dtype=np.int64)]
-        )
+    return confirmed, rejected
+
+
+def link_columns(
+    columns: RegisterColumns,
+    weights: Weights,
+    decisions: Mapping[tuple[str, str], Decision] | None = None,
+    *,
+    min_score: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Linkage:
+    """Duplicate sets among the register's contracts, honouring people's decisions."""
+    threshold = weights.threshold if min_score is None else min_score
+    blocking = block(
+        columns,
+        block_cap=weights.block_cap,
+        window=weights.window,
+        rare_token_max=weights.rare_token_max,
     )
+    confirmed, rejected = _decided(columns, decisions or {})
+    pairs = blocking.pairs
+    if confirmed:
+        extra = np.array([encode_pair(a, b) for a, b in confirmed], dtype=np.int64)
+        pairs = sorted_unique(np.concatenate([pairs, extra]))
     blocking.produced[CONFIRMED_RULE] = len(confirmed)
+    position = columns.positions()
+    records: dict[int, MatchRecord] = {}
+
+    def record(contract_id: int) -> MatchRecord:
+        found = records.get(contract_id)
+        if found is None:
+            found = records[contract_id] = columns.record(int(position[contract_id]))
+        return found
+
     links = [
-        Link(a, b, compare(by_id[a], by_id[b], weights), confirmed[(a, b)], confirmed=True)
+        Link(a, b, compare(record(a), record(b), weights), confirmed[(a, b)], confirmed=True)
         for a, b in sorted(confirmed)
     ]
     decided = np.array(
         sorted(encode_pair(a, b) for a, b in (*confirmed, *rejected)), dtype=np.int64
     )
-    columns = RecordColumns(records)
-    position = np.full(max((r.id for r in records), default=0) + 1, -1, dtype=np.int64)
-    position[[r.id for r in records]] = np.arange(len(records), dtype=np.int64)
+    scorer = PairScorer(columns, weights, threshold)
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start : start + _CHUNK]
-        chunk = chunk[~np.isin(chunk, decided)]
+        if len(decided):
+            chunk = chunk[~np.isin(chunk, decided)]
         a_ids, b_ids = chunk >> _SHIFT, chunk & _LOW
-        likely = could_link(columns, position[a_ids], position[b_ids], weights, threshold)
+        likely = scorer.could_link(position[a_ids], position[b_ids])
         for a, b in zip(a_ids[likely].tolist(), b_ids[likely].tolist(), strict=True):
-            comparison = compare(by_id[a], by_id[b], weights)
+            comparison = compare(record(a), record(b), weights)
             if comparison.definite is None and comparison.score >= threshold:
                 links.append(Link(a, b, comparison))
         if on_progress is not None:
             on_progress(min(start + _CHUNK, len(pairs)), len(pairs))
 
-    sets, held_apart = _components(links, weights.strong, {r.id: r.source for r in records})
+    sources = {i: record(i).source for link in links for i in (link.a_id, link.b_id)}
+    sets, held_apart = _components(links, weights.strong, sources)
     rejected_within: dict[int, list[Pair]] = {}
     member_set = {m: i for i, s in enumerate(sets) for m in s.member_ids}
     for a, b in sorted(rejected):

@@ -136,7 +136,7 @@ def explain_pair(
     a, b = by_id[first.id], by_id[second.id]
     decision = load_decisions(session).get(uid_pair(a.uid, b.uid))
     return PairExplanation(
-        members=[_member(a, register), _member(b, register)],
+        members=[_member(a, register.names), _member(b, register.names)],
         comparison=compare(a, b, weights),
         decision=decision,
         threshold=weights.threshold,

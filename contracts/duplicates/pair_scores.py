@@ -1,116 +1,70 @@
-"""Every candidate pair's log-odds at once: the comparisons as array operations.
+"""Which candidate pairs may link: the comparisons as array operations, cheapest first.
 
 :func:`contracts.duplicates.compare.compare` scores one pair and says why, field by
 field; running it for every candidate pair costs a Python call per field per
-pair, most of it on pairs that are plainly not copies. Here the records are
-laid out as columns (ids, dates as day numbers, money as integer pence,
-strings as codes) and each field's level is worked out for all pairs in a
-few NumPy operations, titles and provider names through rapidfuzz's
-``process.cpdist``. Only pairs whose log-odds reach the threshold are then
-compared one by one, so the links and their reasons are exactly
-:func:`compare`'s.
+pair, most of it on pairs that are plainly not copies. Here each field's level
+is worked out for a chunk of pairs at once on the register's columns
+(:mod:`contracts.duplicates.columns`): dates as day numbers, money as integer
+pence, strings as codes, relations between codes (providers, commissioners,
+categories) decided once per distinct pair of codes, titles through rapidfuzz's
+``process.cpdist``. The cheap fields go first; a pair that cannot reach the
+threshold even with the best level of every field still to come is dropped
+before the titles are compared. Only the pairs left are compared one by one,
+so the links and their reasons are exactly :func:`compare`'s.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
+from contracts.duplicates.columns import (
+    MISSING,
+    Bools,
+    Ints,
+    RecordColumns,
+    RegisterColumns,
+    pair_levels,
+)
+
+__all__ = ["PairScorer", "RecordColumns", "could_link", "log_odds"]
 from contracts.duplicates.compare import (
     ADJACENT_MAX_GAP_DAYS,
-    PROVIDER_ALIKE,
     ROUNDING_MAX_SHARE,
     ROUNDING_UNITS,
-    MatchRecord,
+    provider_level,
 )
 from contracts.duplicates.weights import FIELD_LEVELS, Weights
 from contracts.vocabulary import category_relation
 
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
-MISSING = -1
+Floats = NDArray[np.float64]
 # Ties with the threshold are decided by compare() itself, never by float rounding here.
 _TIE = 1e-9
+# The fields in the order they are worked out: arithmetic first (at 100,000 contracts
+# reference, period and values leave a quarter of the pairs), relations next, titles last.
+_CHEAPEST_FIRST = (
+    "reference",
+    "period",
+    "annual_value",
+    "total_value",
+    "commissioners",
+    "service_category",
+    "provider",
+    "title",
+)
 
 
-def _codes(values: Sequence[Hashable | None]) -> Ints:
-    """Each value's number among the distinct values; MISSING for None."""
-    numbers: dict[Hashable, int] = {}
-    return np.array(
-        [MISSING if v is None else numbers.setdefault(v, len(numbers)) for v in values],
-        dtype=np.int64,
-    )
+def _level_index(field: str) -> dict[str, int]:
+    return {name: index for index, name in enumerate(FIELD_LEVELS[field])}
 
 
-def _pence(values: Sequence[object]) -> tuple[Ints, Bools]:
-    amounts = np.zeros(len(values), dtype=np.int64)
-    known = np.zeros(len(values), dtype=np.bool_)
-    for i, value in enumerate(values):
-        if value is not None:
-            amounts[i] = int(value * 100)  # type: ignore[operator]
-            known[i] = True
-    return amounts, known
-
-
-class RecordColumns:
-    """The records' fields as arrays, indexed by position."""
-
-    def __init__(self, records: Sequence[MatchRecord]) -> None:
-        self.records = records
-        self.position = {r.id: i for i, r in enumerate(records)}
-        self.source = _codes([r.source for r in records])
-        self.reference = _codes([r.reference or None for r in records])
-        self.reference_stripped = _codes(
-            [r.reference.strip() if r.reference else None for r in records]
-        )
-        self.reference_key = _codes([r.reference_key or None for r in records])
-        self.provider = np.array(
-            [MISSING if r.provider_id is None else r.provider_id for r in records], dtype=np.int64
-        )
-        self.group = np.array(
-            [MISSING if r.provider_group is None else r.provider_group for r in records],
-            dtype=np.int64,
-        )
-        self.coded = np.array([r.provider_coded for r in records], dtype=np.bool_)
-        self.commissioners = _codes([r.commissioners or None for r in records])
-        self.category = _codes([r.category_key for r in records])
-        self.start = np.array(
-            [MISSING if r.start_date is None else r.start_date.toordinal() for r in records],
-            dtype=np.int64,
-        )
-        self.end = np.array(
-            [MISSING if r.end_date is None else r.end_date.toordinal() for r in records],
-            dtype=np.int64,
-        )
-        self.title_keys = np.array([r.title_key for r in records], dtype=object)
-        self.annual, self.annual_known = _pence([r.annual_value for r in records])
-        self.total, self.total_known = _pence([r.total_value for r in records])
-
-
-def _relation_levels(codes_a: Ints, codes_b: Ints, decide: Callable[[int, int], int]) -> Ints:
-    """A level for each pair of codes, ``decide``d once per distinct pair of codes."""
-    if len(codes_a) == 0:
-        return np.zeros(0, dtype=np.int64)
-    width = int(max(codes_a.max(), codes_b.max())) + 2  # codes run from MISSING (-1) up
-    keys = (codes_a + 1) * width + (codes_b + 1)
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    found = np.array(
-        [decide(int(k) // width - 1, int(k) % width - 1) for k in distinct], dtype=np.int64
-    )
-    return found[inverse.reshape(-1)]
-
-
-def _level_index(field: str, names: Sequence[str]) -> dict[str, int]:
-    order = FIELD_LEVELS[field]
-    return {name: order.index(name) for name in names}
-
-
-def _reference(c: RecordColumns, a: Ints, b: Ints) -> Ints:
-    level = _level_index("reference", FIELD_LEVELS["reference"])
+def _reference(c: RegisterColumns, a: Ints, b: Ints) -> Ints:
+    level = _level_index("reference")
     missing = (c.reference[a] == MISSING) | (c.reference[b] == MISSING)
     exact = c.reference_stripped[a] == c.reference_stripped[b]
     key = (c.reference_key[a] != MISSING) & (c.reference_key[a] == c.reference_key[b])
@@ -127,79 +81,8 @@ def _reference(c: RecordColumns, a: Ints, b: Ints) -> Ints:
     ).astype(np.int64)
 
 
-def _provider(c: RecordColumns, a: Ints, b: Ints) -> Ints:
-    level = _level_index("provider", FIELD_LEVELS["provider"])
-    result = np.full(len(a), level["different"], dtype=np.int64)
-    missing = (c.provider[a] == MISSING) | (c.provider[b] == MISSING)
-    same = ~missing & (c.provider[a] == c.provider[b])
-    result[same] = level["same_organisation"]
-    other = ~missing & ~same
-    # One succeeded the other: only possible within one successor group.
-    for i in np.nonzero(other & (c.group[a] == c.group[b]))[0]:
-        ra, rb = c.records[a[i]], c.records[b[i]]
-        if ra.provider_id in rb.provider_chain or rb.provider_id in ra.provider_chain:
-            result[i] = level["same_successor_group"]
-            other[i] = False
-    bodies = other & c.coded[a] & c.coded[b]
-    result[bodies] = level["different_bodies"]
-    named = np.nonzero(other & ~bodies)[0]
-    if len(named):
-        keys_a = [c.records[a[i]].provider_key for i in named]
-        keys_b = [c.records[b[i]].provider_key for i in named]
-        alike = process.cpdist(keys_a, keys_b, scorer=fuzz.token_set_ratio, dtype=np.float64)
-        empty = np.array([not x or not y for x, y in zip(keys_a, keys_b, strict=True)])
-        alike = np.where(empty, 0.0, np.round(alike))
-        result[named[alike >= PROVIDER_ALIKE]] = level["names_alike"]
-    result[missing] = level["missing"]
-    return result
-
-
-def _commissioners(c: RecordColumns, a: Ints, b: Ints) -> Ints:
-    level = _level_index("commissioners", FIELD_LEVELS["commissioners"])
-    sets = {int(code): c.records[i].commissioners for i, code in enumerate(c.commissioners)}
-
-    def decide(x: int, y: int) -> int:
-        if x == MISSING or y == MISSING:
-            return level["missing"]
-        if x == y:
-            return level["same_party_set"]
-        return level["overlapping"] if sets[x] & sets[y] else level["disjoint"]
-
-    return _relation_levels(c.commissioners[a], c.commissioners[b], decide)
-
-
-def _category(c: RecordColumns, a: Ints, b: Ints) -> Ints:
-    level = _level_index("service_category", FIELD_LEVELS["service_category"])
-    names = {int(code): c.records[i].category_key for i, code in enumerate(c.category)}
-
-    def decide(x: int, y: int) -> int:
-        return level[category_relation(names.get(x), names.get(y))]
-
-    return _relation_levels(c.category[a], c.category[b], decide)
-
-
-def _title(c: RecordColumns, a: Ints, b: Ints, weights: Weights) -> Ints:
-    level = _level_index("title", FIELD_LEVELS["title"])
-    similarity = process.cpdist(
-        c.title_keys[a].tolist(),
-        c.title_keys[b].tolist(),
-        scorer=fuzz.token_sort_ratio,
-        dtype=np.float64,
-    )
-    cuts = weights.title_cuts
-    return np.select(
-        [
-            similarity >= cuts["near_identical"],
-            similarity >= cuts["very_similar"],
-            similarity >= cuts["similar"],
-        ],
-        [level["near_identical"], level["very_similar"], level["similar"]],
-        level["different"],
-    ).astype(np.int64)
-
-
-def _period(c: RecordColumns, a: Ints, b: Ints) -> Ints:
-    level = _level_index("period", FIELD_LEVELS["period"])
+def _period(c: RegisterColumns, a: Ints, b: Ints) -> Ints:
+    level = _level_index("period")
     sa, ea, sb, eb = c.start[a], c.end[a], c.start[b], c.end[b]
     known = (sa != MISSING) & (ea != MISSING) & (sb != MISSING) & (eb != MISSING)
     a_first = (ea != MISSING) & (sb != MISSING) & (ea < sb)
@@ -237,10 +120,15 @@ def _round_half_up(values: Ints, unit: int) -> Ints:
 
 
 def _value(field: str, amounts: Ints, known: Bools, a: Ints, b: Ints) -> Ints:
-    level = _level_index(field, FIELD_LEVELS[field])
+    level = _level_index(field)
     x, y = amounts[a], amounts[b]
+    found = np.where(known[a] & known[b], level["different"], level["missing"])
+    found[(found == level["different"]) & (x == y)] = level["equal"]
+    # Rounding and 5% only where both are known and differ: most pairs are settled above.
+    open_ = np.flatnonzero(found == level["different"])
+    x, y = x[open_], y[open_]
     largest = np.maximum(np.abs(x), np.abs(y))
-    rounded = np.zeros(len(a), dtype=np.bool_)
+    rounded = np.zeros(len(open_), dtype=np.bool_)
     share = int(ROUNDING_MAX_SHARE)
     for pounds in ROUNDING_UNITS:
         unit = int(pounds) * 100
@@ -249,41 +137,10 @@ def _value(field: str, amounts: Ints, known: Bools, a: Ints, b: Ints) -> Ints:
             break
         for one, other in ((x, y), (y, x)):
             rounded |= small & (one % unit == 0) & (_round_half_up(other, unit) == one)
-    return np.select(
-        [
-            ~(known[a] & known[b]),
-            x == y,
-            rounded,
-            np.abs(x - y) * 20 <= largest,
-        ],
-        [level["missing"], level["equal"], level["within_rounding"], level["within_5_percent"]],
-        level["different"],
-    ).astype(np.int64)
-
-
-def log_odds(columns: RecordColumns, a: Ints, b: Ints, weights: Weights) -> NDArray[np.float64]:
-    """Each pair's log2 odds (the prior plus every field's weight); -inf where a definite
-    rule says the two can never be copies (one register, one reference)."""
-    levels = {
-        "reference": _reference(columns, a, b),
-        "provider": _provider(columns, a, b),
-        "commissioners": _commissioners(columns, a, b),
-        "service_category": _category(columns, a, b),
-        "title": _title(columns, a, b, weights),
-        "period": _period(columns, a, b),
-        "annual_value": _value("annual_value", columns.annual, columns.annual_known, a, b),
-        "total_value": _value("total_value", columns.total, columns.total_known, a, b),
-    }
-    total = np.full(len(a), weights.prior, dtype=np.float64)
-    for field, found in levels.items():
-        table = np.array([weights.levels[field][name] for name in FIELD_LEVELS[field]])
-        total += table[found]
-    definite = (
-        (columns.source[a] == columns.source[b])
-        & (columns.reference[a] != MISSING)
-        & (columns.reference[a] == columns.reference[b])
-    )
-    return np.where(definite, -np.inf, total)
+    close = ~rounded & (np.abs(x - y) * 20 <= largest)
+    found[open_[rounded]] = level["within_rounding"]
+    found[open_[close]] = level["within_5_percent"]
+    return found.astype(np.int64)
 
 
 def needed_log_odds(threshold: float) -> float:
@@ -294,13 +151,141 @@ def needed_log_odds(threshold: float) -> float:
     return math.log2(threshold / (1.0 - threshold))
 
 
+class PairScorer:
+    """Decides, a chunk of candidate pairs at a time, which may reach ``threshold``."""
+
+    def __init__(self, columns: RegisterColumns, weights: Weights, threshold: float) -> None:
+        self.columns, self.weights = columns, weights
+        self.needed = needed_log_odds(threshold)
+        self.tables = {
+            field: np.array([weights.levels[field][name] for name in names], dtype=np.float64)
+            for field, names in FIELD_LEVELS.items()
+        }
+        self._relations = {
+            "provider": self._decider("provider", self._provider),
+            "commissioners": self._decider("commissioners", self._commissioners),
+            "service_category": self._decider("service_category", self._category),
+        }
+
+    # --- relations between codes, each decided once a run -----------------------
+
+    @staticmethod
+    def _decider(field: str, decide: Callable[[int, int], str]) -> Callable[[int, int], int]:
+        level = _level_index(field)
+        return functools.cache(lambda x, y: level[decide(x, y)])
+
+    def _provider(self, x: int, y: int) -> str:
+        table = self.columns.provider_table
+        return provider_level(table[x], table[y])[0]
+
+    def _commissioners(self, x: int, y: int) -> str:
+        if x == MISSING or y == MISSING:
+            return "missing"
+        if x == y:
+            return "same_party_set"
+        sets = self.columns.commissioner_sets
+        return "overlapping" if sets[x] & sets[y] else "disjoint"
+
+    def _category(self, x: int, y: int) -> str:
+        names = self.columns.category_names
+        return category_relation(
+            names[x] if x != MISSING else None, names[y] if y != MISSING else None
+        )
+
+    def _title(self, a: Ints, b: Ints) -> Ints:
+        level = _level_index("title")
+        cuts = self.weights.title_cuts
+        sorted_words = self.columns.title_sorted
+        # token_sort_ratio is ratio on each title's words in order: sorted once a contract.
+        similarity = process.cpdist(
+            [sorted_words[i] for i in a.tolist()],
+            [sorted_words[i] for i in b.tolist()],
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+            score_cutoff=cuts["similar"],
+        )
+        return np.select(
+            [
+                similarity >= cuts["near_identical"],
+                similarity >= cuts["very_similar"],
+                similarity >= cuts["similar"],
+            ],
+            [level["near_identical"], level["very_similar"], level["similar"]],
+            level["different"],
+        ).astype(np.int64)
+
+    def levels(self, field: str, a: Ints, b: Ints) -> Ints:
+        """Each pair's level (its index in FIELD_LEVELS[field]) of one field."""
+        c = self.columns
+        if field == "period":
+            return _period(c, a, b)
+        if field == "annual_value":
+            return _value(field, c.annual, c.annual_known, a, b)
+        if field == "total_value":
+            return _value(field, c.total, c.total_known, a, b)
+        if field == "reference":
+            return _reference(c, a, b)
+        if field == "title":
+            return self._title(a, b)
+        codes = {
+            "provider": c.provider_index,
+            "commissioners": c.commissioners,
+            "service_category": c.category,
+        }[field]
+        return pair_levels(codes[a], codes[b], self._relations[field])
+
+    # --- the decision -------------------------------------------------------------
+
+    def log_odds(self, a: Ints, b: Ints) -> Floats:
+        """Each pair's log2 odds (the prior plus every field's weight), every field worked
+        out; -inf where a definite rule says the two can never be copies."""
+        total = np.full(len(a), self.weights.prior, dtype=np.float64)
+        for field in FIELD_LEVELS:
+            total += self.tables[field][self.levels(field, a, b)]
+        return np.where(self._definite(a, b), -np.inf, total)
+
+    def _definite(self, a: Ints, b: Ints) -> Bools:
+        """One register, one reference: the same row, never a duplicate."""
+        c = self.columns
+        same = (c.source[a] == c.source[b]) & (c.reference[a] != MISSING)
+        return same & (c.reference[a] == c.reference[b])
+
+    def could_link(self, a: Ints, b: Ints) -> Bools:
+        """Which pairs (positions) may reach the threshold: exactly decided by compare()
+        for these. A definite rule (one register, one reference) rules a pair out."""
+        if len(a) == 0:
+            return np.zeros(0, dtype=np.bool_)
+        if self.needed == -math.inf:
+            return np.ones(len(a), dtype=np.bool_)
+        alive = np.flatnonzero(~self._definite(a, b))
+        partial = np.full(len(alive), self.weights.prior, dtype=np.float64)
+        to_come = sum(float(self.tables[f].max()) for f in _CHEAPEST_FIRST)
+        found: dict[str, Ints] = {}
+        for field in _CHEAPEST_FIRST:
+            levels = self.levels(field, a[alive], b[alive])
+            partial += self.tables[field][levels]
+            to_come -= float(self.tables[field].max())
+            # Twice the tie: the bound is summed in another order than the total below.
+            keep = partial + to_come >= self.needed - 2 * _TIE
+            alive, partial = alive[keep], partial[keep]
+            found = {f: v[keep] for f, v in found.items()}
+            found[field] = levels[keep]
+        # The total as compare() sums it: the prior, then the fields in report order.
+        total = np.full(len(alive), self.weights.prior, dtype=np.float64)
+        for field in FIELD_LEVELS:
+            total += self.tables[field][found[field]]
+        likely = np.zeros(len(a), dtype=np.bool_)
+        likely[alive[total >= self.needed - _TIE]] = True
+        return likely
+
+
+def log_odds(columns: RegisterColumns, a: Ints, b: Ints, weights: Weights) -> Floats:
+    """Each pair's log2 odds; -inf where a definite rule rules the pair out."""
+    return PairScorer(columns, weights, weights.threshold).log_odds(a, b)
+
+
 def could_link(
-    columns: RecordColumns, a: Ints, b: Ints, weights: Weights, threshold: float
+    columns: RegisterColumns, a: Ints, b: Ints, weights: Weights, threshold: float
 ) -> Bools:
     """Which pairs may reach ``threshold`` (exactly decided by compare() for these)."""
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.bool_)
-    needed = needed_log_odds(threshold)
-    if needed == -math.inf:
-        return np.ones(len(a), dtype=np.bool_)
-    return log_odds(columns, a, b, weights) >= needed - _TIE
+    return PairScorer(columns, weights, threshold).could_link(a, b)

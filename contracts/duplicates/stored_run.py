@@ -1,6 +1,6 @@
 """The duplicate sets as last found, kept in the store while nothing they rest on changes.
 
-Detection compares the whole register (about 30 s and 400 MB at 100,000
+Detection compares the whole register (seconds and 270 MiB at 100,000
 contracts), yet the summary, the proposals and the finance workbook need only
 its answer: which copies make up each set and which copy stands for it. So the
 answer is stored (:class:`DuplicateRun`) with a hash of everything detection
@@ -14,26 +14,16 @@ again. Reading a stored run streams, so the workbook's memory stays flat.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from contracts.duplicates.finder import (
-    IN_REGISTER,
-    DuplicateReport,
-    aliases_read,
-    contracts_read,
-    decisions_read,
-    find_duplicates,
-    organisations_read,
-    parties_read,
-)
+from contracts.duplicates.finder import DuplicateReport, find_duplicates
 from contracts.duplicates.learned_weights import store_weights
+from contracts.duplicates.reading import inputs, read_rows, start_digest
 from contracts.store.models import (
     Contract,
     ContractParty,
@@ -43,41 +33,21 @@ from contracts.store.models import (
     StoredDuplicateMember,
     StoredDuplicateSet,
 )
+from contracts.store.selects import columns_of
 
-# Raise when detection would find other sets from the same inputs, so runs
-# stored by an earlier version are not trusted.
-SNAPSHOT_VERSION = "2"
 _CHUNK = 2_000
-
-
-def _tool_version() -> str:
-    try:
-        return version("essex-contracts")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def _inputs() -> list[Select]:
-    """Every query whose rows decide what detection finds (the very ones it runs)."""
-    return [
-        organisations_read(),
-        aliases_read(),
-        contracts_read(IN_REGISTER),
-        parties_read(IN_REGISTER),
-        decisions_read(),
-    ]
+# What the workbook's Duplicates sheet shows of each copy (after its commissioner and provider).
+_MEMBER_FIELDS = "start_date end_date annual_value"
 
 
 def inputs_digest(session: Session) -> str:
-    """SHA-256 of what detection reads, streamed row by row (a second at 100,000 rows)."""
-    digest = hashlib.sha256()
-    weights = store_weights(session)
-    digest.update(f"{SNAPSHOT_VERSION}\n{_tool_version()}\n{weights!r}\n".encode())
-    for statement in _inputs():
-        for row in session.execute(statement.execution_options(yield_per=_CHUNK)):
-            digest.update(("\x1f".join(map(str, row)) + "\n").encode())
-        digest.update(b"\x1e")
-    return digest.hexdigest()
+    """SHA-256 of what detection reads, streamed row by row (as detection hashes it)."""
+    digest = start_digest(store_weights(session))
+    connection = session.connection()
+    for statement in inputs():
+        for _row in read_rows(connection, statement, digest):
+            pass
+    return str(digest.hexdigest())
 
 
 def store_run(session: Session, report: DuplicateReport, digest: str) -> int:
@@ -122,7 +92,8 @@ def store_run(session: Session, report: DuplicateReport, digest: str) -> int:
 def remember(session: Session, report: DuplicateReport) -> int:
     """Store a report found just now with the default weights and threshold, so the
     next summary, propose or export need not look again; returns the run's id."""
-    return store_run(session, report, inputs_digest(session))
+    digest = report.inputs_digest or inputs_digest(session)
+    return store_run(session, report, digest)
 
 
 def current_run(session: Session, *, show_progress: bool = False) -> int:
@@ -197,20 +168,11 @@ def set_members(session: Session, run_id: int) -> Iterator[SetMemberRow]:
     lead = aliased(ContractParty)
     statement = (
         select(
-            StoredDuplicateSet.set_id,
-            StoredDuplicateSet.score,
-            StoredDuplicateSet.weak_link,
-            StoredDuplicateSet.reasons,
-            StoredDuplicateSet.representative_id,
-            Contract.id,
-            Contract.reference,
-            Contract.source,
-            Contract.title,
+            *columns_of(StoredDuplicateSet, "set_id score weak_link reasons representative_id"),
+            *columns_of(Contract, "id reference source title"),
             commissioner.name,
             provider.name,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.annual_value,
+            *columns_of(Contract, _MEMBER_FIELDS),
         )
         .join(StoredDuplicateMember, StoredDuplicateMember.set_id == StoredDuplicateSet.id)
         .join(Contract, Contract.id == StoredDuplicateMember.contract_id)
