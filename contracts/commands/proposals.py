@@ -95,6 +95,7 @@ def propose_command(
             on=on or dt.date.today(),
             dry_run=dry_run,
             replace=replace,
+            explain=explain,
         )
         data = run.as_json()
         if explain:

@@ -48,9 +48,12 @@ class OrgInfo:
     successor_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleInput:
-    """One contract as the rules see it: a duplicate set's representative."""
+    """One contract as the rules see it: a duplicate set's representative.
+
+    Slotted: at 100,000 contracts a dict per record would cost more than its values.
+    """
 
     id: int
     uid: str
@@ -67,6 +70,10 @@ class RuleInput:
     form_inferred: str | None = None
     # Why the category is narrower than the register's ("MH" for "Community LD Team").
     category_narrowed: str | None = None
+    # What the proposal's readers show of a member (not used by the rules).
+    reference: str | None = None
+    source: str = ""
+    title: str = ""
 
 
 @dataclass

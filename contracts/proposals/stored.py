@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -107,13 +107,13 @@ class ProposalRun:
     # Re-review flags a dry run would have added, by proposal ID (nothing is stored).
     pending_review: dict[str, list[str]] = field(default_factory=dict)
     contracts_considered: int = 0
-    left_out: list[LeftOut] = field(default_factory=list)  # contracts no rule could consider
+    # Contracts no rule could consider: each with its reason (if listed), and counted.
+    left_out: list[LeftOut] = field(default_factory=list)
+    left_out_kinds: dict[str, int] = field(default_factory=dict)
 
     def left_out_counts(self) -> dict[str, int]:
         """How many contracts were left out, by the kind of reason (its words before ':')."""
-        counts: dict[str, int] = defaultdict(int)
-        for item in self.left_out:
-            counts[_reason_kind(item.reason)] += 1
+        counts = self.left_out_kinds
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def counts(self) -> tuple[int, int]:
@@ -146,16 +146,6 @@ class ProposalRun:
         }
 
 
-def _reason_kind(reason: str) -> str:
-    if reason.startswith("led by "):
-        return "outside the footprint"
-    if reason.startswith("another record of "):
-        return "another record of a contract counted once"
-    if reason.startswith("its contract form"):
-        return "a contract form no rule merges"
-    return reason.split(":")[0].split(";")[0]
-
-
 def propose(
     session: Session,
     *,
@@ -165,6 +155,7 @@ def propose(
     dry_run: bool = False,
     replace: bool = False,
     representatives: Representatives | None = None,
+    explain: bool = True,
 ) -> ProposalRun:
     """Run the rules on the register as at ``on`` and store the candidates.
 
@@ -174,6 +165,7 @@ def propose(
 
     ``representatives`` gives each duplicate's representative contract (the
     duplicates engine by default), so each real contract is counted once.
+    Without ``explain`` the contracts no rule could consider are only counted.
     """
     rules = load_rules(rules_path)
     if not dry_run and not replace:
@@ -192,18 +184,26 @@ def propose(
     footprint = area.name
 
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
-    contracts, records, left_out = load_records(
+    records, left_out = load_records(
         session,
         on,
         area,
         orgs,
         (representatives or duplicate_representatives)(session),
         rules.forms_merged(),
+        list_left_out=explain,
     )
     drafts = grouper.drafts(records)
     run = ProposalRun(
-        on, footprint, rules.path, dry_run, contracts_considered=len(records), left_out=left_out
+        on,
+        footprint,
+        rules.path,
+        dry_run,
+        contracts_considered=len(records),
+        left_out=left_out.items,
+        left_out_kinds=dict(left_out.counts),
     )
+    del records
     decided = {
         p.id: p
         for p in session.scalars(
@@ -228,7 +228,7 @@ def propose(
         if draft.id in decided:
             found.append(draft.id)
             continue
-        view = _new_proposal(draft, contracts, orgs, footprint, on)
+        view = _new_proposal(draft, orgs, footprint, on)
         overlapping = {
             other.id: other
             for member in draft.members
@@ -367,7 +367,6 @@ def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
 
 def _new_proposal(
     draft: Draft,
-    contracts: dict[int, Row[Any]],
     orgs: dict[int, OrgInfo],
     footprint: str,
     on: dt.date,
@@ -385,9 +384,9 @@ def _new_proposal(
             MemberView(
                 contract_id=m.id,
                 uid=m.uid,
-                reference=contracts[m.id].reference,
-                source=contracts[m.id].source,
-                title=contracts[m.id].title,
+                reference=m.reference,
+                source=m.source,
+                title=m.title,
                 annual_value=m.annual_value,
                 end_date=m.end_date,
             )
