@@ -76,7 +76,7 @@ class RuleInput:
     title: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A proposal before it is stored: what the rule found and why."""
 

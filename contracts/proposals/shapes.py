@@ -18,7 +18,7 @@ from contracts.store.models import Organisation, PartyRole, Proposal
 from contracts.store.money import money_json
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberView:
     """A contract in a proposal, as the proposal's readers show it."""
 
@@ -37,7 +37,7 @@ class OrgName:
     code: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProposalView:
     """A proposal as read: its columns, its members and commissioners by name.
 

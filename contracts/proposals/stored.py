@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,15 +121,20 @@ class ProposalRun:
         covered, after = count_once(p.member_ids for p in self.proposals)
         return len(covered), after
 
-    def as_json(self) -> dict[str, Any]:
-        before, after = self.counts()
-        proposals = []
+    def proposals_json(self) -> Iterator[dict[str, Any]]:
+        """Each proposal's JSON, with the re-review flags a dry run would have added."""
         for proposal in self.proposals:
             data = proposal_json(proposal)
             if proposal.id in self.pending_review:
                 data["flags"] += self.pending_review[proposal.id]
                 data["needs_review"] = True
-            proposals.append(data)
+            yield data
+
+    def as_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The run in JSON; ``lazy`` gives the proposals as an iterator, for a writer that
+        streams them (at national scale their JSON objects alone are over 100 MB)."""
+        before, after = self.counts()
+        proposals = self.proposals_json()
         return {
             "as_at": self.as_at.isoformat(),
             "footprint": self.footprint,
@@ -142,7 +147,7 @@ class ProposalRun:
             "replaced": self.replaced,
             "kept": len(self.kept),
             "needs_review": [p.id for p in self.needs_review],
-            "proposals": proposals,
+            "proposals": proposals if lazy else list(proposals),
         }
 
 
@@ -314,11 +319,17 @@ def _table(model: type[Base]) -> Table:
     return model.metadata.tables[str(model.__tablename__)]
 
 
+_INSERT_CHUNK = 500  # proposals per INSERT: their members' parameters are held at once
+
+
 def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
     """Store new proposals with Core bulk INSERTs: the unit of work (and even the ORM's
     bulk path) is too slow at 10,000s."""
-    if not found:
-        return
+    for start in range(0, len(found), _INSERT_CHUNK):
+        _insert_chunk(session, found[start : start + _INSERT_CHUNK])
+
+
+def _insert_chunk(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
     session.execute(
         insert(_table(Proposal)),
         [
