@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -38,7 +38,7 @@ Representatives = Callable[[Session], dict[int, int]]
 ACTIVE = (ProposalStatus.ACCEPTED.value, ProposalStatus.CANDIDATE.value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedMember:
     """A member contract of a planned proposal, counted once, with what it needs."""
 
@@ -52,7 +52,7 @@ class PlannedMember:
     title: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedProposal:
     """A single contract the plan forms, from the proposal of the same ID."""
 
@@ -81,7 +81,7 @@ class PlannedProposal:
         return sum(1 for m in self.members if m.annual_value is None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     id: str
     title: str
@@ -125,41 +125,45 @@ class Plan:
         """For each planned proposal, the member contracts the plan counts (the workbook's)."""
         return {p.id: {m.id for m in p.members} for p in self.proposals}
 
-    def as_json(self) -> dict[str, Any]:
-        """The plan in the JSON shape of interface.md."""
+    def as_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The plan in the JSON shape of interface.md; ``lazy`` gives the proposals as an
+        iterator, for a writer that streams them."""
+        proposals = self._proposals_json()
         return {
             "on": self.on.isoformat(),
             "contracts_before": self.contracts_before,
             "contracts_after": self.contracts_after,
             "annual_value": money_json(self.annual_value),
-            "proposals": [
-                {
-                    "id": p.id,
-                    "rule": p.rule,
-                    "title": p.title,
-                    "lead_commissioner": p.lead_commissioner,
-                    "contracts": [
-                        {"id": m.id, "reference": m.reference, "source": m.source}
-                        for m in p.members
-                    ],
-                    "annual_value": money_json(p.annual_value),
-                    "go_live": p.go_live.isoformat() if p.go_live else None,
-                    "extensions": [
-                        {
-                            "contract": m.id,
-                            "ends": m.end_date.isoformat() if m.end_date else None,
-                            "months": m.extension.months,
-                        }
-                        for m in p.members
-                    ],
-                }
-                for p in self.proposals
-            ],
+            "proposals": proposals if lazy else list(proposals),
             "left_out": [{"id": o.id, "conflicts_with": o.conflicts_with} for o in self.left_out],
         }
 
+    def _proposals_json(self) -> Iterator[dict[str, Any]]:
+        return (
+            {
+                "id": p.id,
+                "rule": p.rule,
+                "title": p.title,
+                "lead_commissioner": p.lead_commissioner,
+                "contracts": [
+                    {"id": m.id, "reference": m.reference, "source": m.source} for m in p.members
+                ],
+                "annual_value": money_json(p.annual_value),
+                "go_live": p.go_live.isoformat() if p.go_live else None,
+                "extensions": [
+                    {
+                        "contract": m.id,
+                        "ends": m.end_date.isoformat() if m.end_date else None,
+                        "months": m.extension.months,
+                    }
+                    for m in p.members
+                ],
+            }
+            for p in self.proposals
+        )
 
-@dataclass
+
+@dataclass(slots=True)
 class _Row:
     id: str
     rule: str
@@ -181,11 +185,8 @@ class _Member:
     title: str = ""
 
 
-def _load(
-    session: Session, representatives: dict[int, int]
-) -> tuple[dict[str, _Row], dict[str, list[tuple[int, _Member]]]]:
-    """Accepted and candidate proposals, and each one's members in the register
-    as ``(counted-as contract, member)``."""
+def _load(session: Session) -> tuple[dict[str, _Row], dict[str, list[_Member]]]:
+    """Accepted and candidate proposals, and each one's members in the register."""
     lead, provider = aliased(Organisation), aliased(Organisation)
     rows = {
         row[0]: _Row(*row)
@@ -203,7 +204,11 @@ def _load(
             .where(Proposal.status.in_(ACTIVE))
         )
     }
-    members: dict[str, list[tuple[int, _Member]]] = defaultdict(list)
+    members: dict[str, list[_Member]] = defaultdict(list)
+    # One member object per contract, however many proposals hold it, and each
+    # register's name once: at 100,000 contracts most are in several proposals.
+    known: dict[int, _Member] = {}
+    sources: dict[str, str] = {}
     # Core rows in chunks (a server-side cursor on PostgreSQL): the ORM buffers every
     # row of a result before the first is read.
     streamed = session.connection()
@@ -223,8 +228,12 @@ def _load(
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
         .execution_options(yield_per=5_000)
     ):
-        member = _Member(contract_id, reference, source, start, end, value, title)
-        members[proposal_id].append((representatives.get(contract_id, contract_id), member))
+        member = known.get(contract_id)
+        if member is None:
+            source = sources.setdefault(source, source)
+            member = _Member(contract_id, reference, source, start, end, value, title)
+            known[contract_id] = member
+        members[proposal_id].append(member)
     return rows, members
 
 
@@ -237,10 +246,11 @@ def contracts_counted_once(session: Session, representatives: dict[int, int]) ->
     return int(register or 0) - extra
 
 
-def _counted(members: list[tuple[int, _Member]]) -> list[_Member]:
+def _counted(members: list[_Member], representatives: dict[int, int]) -> list[_Member]:
     """One member per real contract: the copy that stands for it if it is a member."""
+    keyed = [(representatives.get(m.id, m.id), m) for m in members]
     ordered = sorted(
-        members, key=lambda km: (km[0] != km[1].id, km[1].source, km[1].reference or "", km[1].id)
+        keyed, key=lambda km: (km[0] != km[1].id, km[1].source, km[1].reference or "", km[1].id)
     )
     seen: set[int] = set()
     kept = []
@@ -276,9 +286,10 @@ def make_plan(
     on = on or run_date or dt.date.today()
     objective = Objective(objective)
     stand_for = (representatives or duplicate_representatives)(session)
-    rows, members = _load(session, stand_for)
-    counted = {pid: _counted(members.get(pid, [])) for pid in rows}
-    keys = {pid: frozenset(k for k, _ in members.get(pid, [])) for pid in rows}
+    rows, members = _load(session)
+    counted = {pid: _counted(members.get(pid, []), stand_for) for pid in rows}
+    keys = {pid: frozenset(stand_for.get(m.id, m.id) for m in members.get(pid, [])) for pid in rows}
+    del members
     options = [
         Option(
             pid,
@@ -334,7 +345,7 @@ def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> Plan
 # --- co-termination: when each new contract goes live, what its members need ------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A member contract's current term."""
 
@@ -343,7 +354,7 @@ class Term:
     end: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extension:
     """What one member needs so that it ends the day before the new contract goes live.
 

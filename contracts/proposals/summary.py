@@ -72,7 +72,7 @@ class RegisterSummary:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counted:
     """A contract the summary counts (a duplicate set's representative), as columns."""
 
@@ -159,7 +159,7 @@ def summarise_register(session: Session, *, on: dt.date | None = None) -> Regist
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
     summary.by_status = dict(sorted(by_status.items()))
-    summary.consolidation = summarise_consolidation(session, counted, names)
+    summary.consolidation = summarise_consolidation(session, counted, names, representatives)
     return summary
 
 
@@ -208,6 +208,7 @@ def summarise_consolidation(
     session: Session,
     counted: dict[int, Counted],
     names: dict[int, tuple[str, str | None]],
+    representatives: dict[int, int] | None = None,
 ) -> Consolidation:
     """Before → after over ``counted`` (the register, each duplicate set once), by the plan.
 
@@ -215,7 +216,10 @@ def summarise_consolidation(
     planned proposal becomes one contract, and the proposals the plan leaves
     out (alternatives that share a contract with a planned one) do not count.
     """
-    plan = make_plan(session)
+    # The representatives the register was counted with (not looked up again: that
+    # digests every contract in the store).
+    known = representatives
+    plan = make_plan(session, representatives=None if known is None else lambda _: known)
     member_sets = {p.id: {m.id for m in p.members if m.id in counted} for p in plan.proposals}
     member_sets = {pid: ids for pid, ids in member_sets.items() if ids}
     heads = {
