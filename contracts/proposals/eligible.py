@@ -86,20 +86,9 @@ def _not_in_force(session: Session, on: dt.date, left_out: LeftOuts) -> None:
 
 # The columns the rules and the proposals' readers need: streamed as plain rows, not
 # ORM objects, and kept only as the eligible contracts' records.
-CONTRACT_COLUMNS = (
-    Contract.id,
-    Contract.source,
-    Contract.source_key,
-    Contract.reference,
-    Contract.title,
-    Contract.provider_id,
-    Contract.service_category,
-    Contract.contract_form,
-    Contract.contract_form_inferred,
-    Contract.start_date,
-    Contract.end_date,
-    Contract.annual_value,
-)
+_COLUMN_NAMES = "id source source_key reference title provider_id service_category"
+_COLUMN_NAMES += " contract_form contract_form_inferred start_date end_date annual_value"
+CONTRACT_COLUMNS = tuple(getattr(Contract, name) for name in _COLUMN_NAMES.split())
 
 
 def uid_of(row: Row[Any]) -> str:

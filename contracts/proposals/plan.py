@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,7 @@ class PlannedProposal:
     status: str
     lead_commissioner: str | None
     provider: str | None
-    go_live: dt.date | None
+    go_live: dt.date | None = None  # None until planned, or if no member has an end
     members: list[PlannedMember] = field(default_factory=list)
 
     @property
@@ -163,17 +163,6 @@ class Plan:
         )
 
 
-@dataclass(slots=True)
-class _Row:
-    id: str
-    rule: str
-    title: str
-    status: str
-    lead: str | None
-    provider: str | None
-    members: list[_Member] = field(default_factory=list)
-
-
 @dataclass(frozen=True, slots=True)
 class _Member:
     id: int
@@ -185,20 +174,19 @@ class _Member:
     title: str = ""
 
 
-def _load(session: Session) -> tuple[dict[str, _Row], dict[str, list[_Member]]]:
-    """Accepted and candidate proposals, and each one's members in the register."""
+# The contracts' columns a plan shows of each member: _Member's fields, by the same names.
+_MEMBER_COLUMNS = tuple(getattr(Contract, f.name) for f in fields(_Member))
+
+
+def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[_Member]]]:
+    """Accepted and candidate proposals (not yet planned), and each one's members in
+    the register."""
     lead, provider = aliased(Organisation), aliased(Organisation)
     rows = {
-        row[0]: _Row(*row)
+        row[0]: PlannedProposal(*row)
         for row in session.execute(
-            select(
-                Proposal.id,
-                Proposal.rule,
-                Proposal.title,
-                Proposal.status,
-                lead.name,
-                provider.name,
-            )
+            select(Proposal.id, Proposal.rule, Proposal.title, Proposal.status)
+            .add_columns(lead.name, provider.name)
             .outerjoin(lead, lead.id == Proposal.lead_commissioner_id)
             .outerjoin(provider, provider.id == Proposal.provider_id)
             .where(Proposal.status.in_(ACTIVE))
@@ -211,28 +199,19 @@ def _load(session: Session) -> tuple[dict[str, _Row], dict[str, list[_Member]]]:
     sources: dict[str, str] = {}
     # Core rows in chunks (a server-side cursor on PostgreSQL): the ORM buffers every
     # row of a result before the first is read.
-    streamed = session.connection()
-    for proposal_id, contract_id, reference, source, start, end, value, title in streamed.execute(
-        select(
-            ProposalMember.proposal_id,
-            Contract.id,
-            Contract.reference,
-            Contract.source,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.annual_value,
-            Contract.title,
-        )
+    for proposal_id, *columns in session.connection().execute(
+        select(ProposalMember.proposal_id, *_MEMBER_COLUMNS)
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .join(Proposal, Proposal.id == ProposalMember.proposal_id)
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
         .execution_options(yield_per=5_000)
     ):
-        member = known.get(contract_id)
+        member = known.get(columns[0])
         if member is None:
-            source = sources.setdefault(source, source)
-            member = _Member(contract_id, reference, source, start, end, value, title)
-            known[contract_id] = member
+            member = _Member(*columns)
+            member = known[member.id] = replace(
+                member, source=sources.setdefault(member.source, member.source)
+            )
         members[proposal_id].append(member)
     return rows, members
 
@@ -314,29 +293,17 @@ def make_plan(
     )
 
 
-def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> PlannedProposal:
+def _planned(
+    row: PlannedProposal, members: list[_Member], go_live: dt.date | None
+) -> PlannedProposal:
     terms = [Term(m.id, m.start_date, m.end_date) for m in members]
     when = go_live or default_go_live(terms)
     extensions = co_terminate(terms, when)
-    return PlannedProposal(
-        id=row.id,
-        rule=row.rule,
-        title=row.title,
-        status=row.status,
-        lead_commissioner=row.lead,
-        provider=row.provider,
+    return replace(
+        row,
         go_live=when,
         members=[
-            PlannedMember(
-                m.id,
-                m.reference,
-                m.source,
-                m.start_date,
-                m.end_date,
-                m.annual_value,
-                extension,
-                m.title,
-            )
+            PlannedMember(**{f.name: getattr(m, f.name) for f in fields(m)}, extension=extension)
             for m, extension in zip(members, extensions, strict=True)
         ],
     )

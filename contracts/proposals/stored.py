@@ -391,18 +391,7 @@ def _new_proposal(
         provider=_name(orgs, draft.provider_id),
         lead_commissioner=_name(orgs, draft.lead_id),
         commissioners=tuple(orgs[c].name for c in draft.commissioner_ids),
-        members=tuple(
-            MemberView(
-                contract_id=m.id,
-                uid=m.uid,
-                reference=m.reference,
-                source=m.source,
-                title=m.title,
-                annual_value=m.annual_value,
-                end_date=m.end_date,
-            )
-            for m in sorted(draft.members, key=lambda m: m.uid)
-        ),
+        members=tuple(MemberView.of(m, m.uid) for m in sorted(draft.members, key=lambda m: m.uid)),
         annual_value=draft.annual_value,
         contracts_before=len(draft.members),
         contracts_after=1,

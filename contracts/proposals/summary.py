@@ -7,7 +7,7 @@ so it reads the duplicates and the plan: it sits here, above both, not in the st
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -192,16 +192,12 @@ class Consolidation:
     by_provider: list[BeforeAfter] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "proposals": self.proposals,
-            "contracts_before": self.contracts_before,
-            "contracts_after": self.contracts_after,
-            "contracts_covered": self.contracts_covered,
-            "value_covered": f"{self.value_covered:.2f}",
-            "unknown_values_covered": self.unknown_values_covered,
-            "by_commissioner": [line.as_dict() for line in self.by_commissioner],
-            "by_provider": [line.as_dict() for line in self.by_provider],
-        }
+        """Every field in order: money as a two-place string, each line as a dict."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["value_covered"] = f"{self.value_covered:.2f}"
+        data["by_commissioner"] = [line.as_dict() for line in self.by_commissioner]
+        data["by_provider"] = [line.as_dict() for line in self.by_provider]
+        return data
 
 
 def summarise_consolidation(
