@@ -163,22 +163,12 @@ class Plan:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Member:
-    id: int
-    reference: str | None
-    source: str
-    start_date: dt.date | None
-    end_date: dt.date | None
-    annual_value: Decimal | None
-    title: str = ""
+# The contracts' columns a plan shows of each member: PlannedMember's, by the same names.
+_MEMBER_FIELDS = tuple(f.name for f in fields(PlannedMember) if f.name != "extension")
+_MEMBER_COLUMNS = tuple(getattr(Contract, name) for name in _MEMBER_FIELDS)
 
 
-# The contracts' columns a plan shows of each member: _Member's fields, by the same names.
-_MEMBER_COLUMNS = tuple(getattr(Contract, f.name) for f in fields(_Member))
-
-
-def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[_Member]]]:
+def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[PlannedMember]]]:
     """Accepted and candidate proposals (not yet planned), and each one's members in
     the register."""
     lead, provider = aliased(Organisation), aliased(Organisation)
@@ -192,10 +182,10 @@ def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[
             .where(Proposal.status.in_(ACTIVE))
         )
     }
-    members: dict[str, list[_Member]] = defaultdict(list)
+    members: dict[str, list[PlannedMember]] = defaultdict(list)
     # One member object per contract, however many proposals hold it, and each
     # register's name once: at 100,000 contracts most are in several proposals.
-    known: dict[int, _Member] = {}
+    known: dict[int, PlannedMember] = {}
     sources: dict[str, str] = {}
     # Core rows in chunks (a server-side cursor on PostgreSQL): the ORM buffers every
     # row of a result before the first is read.
@@ -206,12 +196,12 @@ def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
         .execution_options(yield_per=5_000)
     ):
-        member = known.get(columns[0])
+        contract_id = columns[0]
+        member = known.get(contract_id)
         if member is None:
-            member = _Member(*columns)
-            member = known[member.id] = replace(
-                member, source=sources.setdefault(member.source, member.source)
-            )
+            values = dict(zip(_MEMBER_FIELDS, columns, strict=True))
+            values["source"] = sources.setdefault(values["source"], values["source"])
+            member = known[contract_id] = PlannedMember(**values, extension=_UNPLANNED)
         members[proposal_id].append(member)
     return rows, members
 
@@ -225,7 +215,7 @@ def contracts_counted_once(session: Session, representatives: dict[int, int]) ->
     return int(register or 0) - extra
 
 
-def _counted(members: list[_Member], representatives: dict[int, int]) -> list[_Member]:
+def _counted(members: list[PlannedMember], representatives: dict[int, int]) -> list[PlannedMember]:
     """One member per real contract: the copy that stands for it if it is a member."""
     keyed = [(representatives.get(m.id, m.id), m) for m in members]
     ordered = sorted(
@@ -294,7 +284,7 @@ def make_plan(
 
 
 def _planned(
-    row: PlannedProposal, members: list[_Member], go_live: dt.date | None
+    row: PlannedProposal, members: list[PlannedMember], go_live: dt.date | None
 ) -> PlannedProposal:
     terms = [Term(m.id, m.start_date, m.end_date) for m in members]
     when = go_live or default_go_live(terms)
@@ -303,7 +293,7 @@ def _planned(
         row,
         go_live=when,
         members=[
-            PlannedMember(**{f.name: getattr(m, f.name) for f in fields(m)}, extension=extension)
+            replace(m, extension=extension)
             for m, extension in zip(members, extensions, strict=True)
         ],
     )
@@ -334,6 +324,10 @@ class Extension:
     ends: dt.date | None
     months: int | None
     new_end: dt.date | None
+
+
+# What a member needs before the plan sets its go-live (replaced for every planned one).
+_UNPLANNED = Extension(0, None, None, None)
 
 
 def default_go_live(terms: Iterable[Term]) -> dt.date | None:

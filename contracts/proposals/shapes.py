@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
-from contracts.proposals.grouping import PARTNERSHIP_FLAG
-from contracts.store.models import Organisation, PartyRole, Proposal
+from contracts.proposals.grouping import PARTNERSHIP_FLAG, RuleInput
+from contracts.store.models import Contract, Organisation, PartyRole, Proposal
 from contracts.store.money import money_json
 
 
@@ -31,7 +31,7 @@ class MemberView:
     end_date: dt.date | None
 
     @classmethod
-    def of(cls, contract: MemberLike, uid: str) -> MemberView:
+    def of(cls, contract: Contract | RuleInput, uid: str) -> MemberView:
         """The view of a contract (a stored one, or a record the rules read) as ``uid``."""
         return cls(
             contract.id,
@@ -42,23 +42,6 @@ class MemberView:
             contract.annual_value,
             contract.end_date,
         )
-
-
-class MemberLike(Protocol):
-    """What a member's view reads of its contract."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def reference(self) -> str | None: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def annual_value(self) -> Decimal | None: ...
-    @property
-    def end_date(self) -> dt.date | None: ...
 
 
 @dataclass(frozen=True)
