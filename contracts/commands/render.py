@@ -31,12 +31,13 @@ from contracts.commands.tables import (
     show_date,
     show_money,
 )
-from contracts.duplicates.pair import PairExplanation
-from contracts.proposals.summary import Consolidation, RegisterSummary
 from contracts.store.money import format_gbp
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: a command that shows neither loads neither engine
     from rich.console import Console
+
+    from contracts.duplicates.pair import PairExplanation
+    from contracts.proposals.summary import Consolidation, RegisterSummary
 
 # OWASP's CSV injection advice: a spreadsheet reads a cell that starts with one of
 # these as a formula, so text from a register is written with a leading ' instead.
