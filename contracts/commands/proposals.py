@@ -97,7 +97,7 @@ def propose_command(
             replace=replace,
             explain=explain,
         )
-        data = run.as_json(lazy=fmt == "json")
+        data = run.as_json(lazy=True)  # each proposal's JSON made as it is shown
         if explain:
             data["left_out_contracts"] = [item.as_json() for item in run.left_out]
     proposal_run(data, fmt, dry_run=dry_run, explain=explain)

@@ -369,9 +369,10 @@ PROPOSAL_COLUMNS = (
 
 
 def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
+    """A proposal's row of a table or CSV: its columns only (there may be 25,000)."""
     review = " (review)" if data["needs_review"] else ""
     return {
-        **data,
+        **{column: data.get(column) for column in PROPOSAL_COLUMNS},
         "status": data["status"] + review,
         "contracts": f"{data['contracts_before']} → {data['contracts_after']}",
         "flags": len(data["flags"]),
