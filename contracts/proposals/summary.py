@@ -110,6 +110,7 @@ def _counted_contracts(
             or_(Contract.end_date.is_(None), Contract.end_date >= on),
         )
     counted: dict[int, Counted] = {}
+    statuses: dict[str | None, str | None] = {}  # each status's text once, not per contract
     listed = 0
     sets: set[int] = set()
     for contract_id, value, provider_id, status in connection.execute(
@@ -121,6 +122,7 @@ def _counted_contracts(
         if contract_id in representatives:
             sets.add(representatives[contract_id])
         if representatives.get(contract_id, contract_id) == contract_id:
+            status = statuses.setdefault(status, status)
             counted[contract_id] = Counted(value, leads.get(contract_id), provider_id, status)
     return counted, listed, len(sets)
 
