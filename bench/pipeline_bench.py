@@ -48,6 +48,7 @@ class Stage:
     name: str
     seconds: float
     peak_mib: float
+    cpu: float  # the process's own user + system seconds: steadier than wall on a busy machine
 
 
 # A child's ru_maxrss counts the pages it had between fork and exec, that is this
@@ -61,12 +62,14 @@ pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, file=sys.stderr)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+      file=sys.stderr)
 """
 
 
-def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
-    """Run one process to the end; its wall time and its own peak RSS in MiB."""
+def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, float, float]:
+    """Run one process to the end; its wall time, its own peak RSS in MiB and its CPU
+    seconds."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-c", LAUNCHER, *argv], stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT
@@ -74,16 +77,22 @@ def run(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float
     _, stderr_bytes = process.communicate()
     seconds = time.perf_counter() - started
     *lines, last = stderr_bytes.decode().rstrip("\n").split("\n")
-    code, maxrss_kib = (int(part) for part in last.split())
+    code_text, maxrss_text, cpu_text = last.split()
+    code = int(code_text)
     if code != 0:
         raise SystemExit(f"{' '.join(argv[:4])}… failed ({code}): {''.join(lines)[-600:]}")
-    return seconds, maxrss_kib / 1024
+    return seconds, int(maxrss_text) / 1024, float(cpu_text)
 
 
-def total(name: str, runs: list[tuple[float, float]]) -> Stage:
+def total(name: str, runs: list[tuple[float, float, float]]) -> Stage:
     """The stage's figures, printed at once (a run takes long; a late failure keeps them)."""
-    stage = Stage(name, sum(s for s, _ in runs), max(m for _, m in runs))
-    print(f"  {name}: {stage.seconds:.1f} s, {stage.peak_mib:.0f} MiB", flush=True)
+    stage = Stage(
+        name, sum(s for s, _, _ in runs), max(m for _, m, _ in runs), sum(c for _, _, c in runs)
+    )
+    print(
+        f"  {name}: {stage.seconds:.1f} s, {stage.cpu:.1f} CPU s, {stage.peak_mib:.0f} MiB",
+        flush=True,
+    )
     return stage
 
 
@@ -199,20 +208,30 @@ def main() -> None:
     stages.append(total("--help", [run([CONTRACTS, "--help"])]))
 
     by_name = {stage.name: stage for stage in stages}
-    read, write = by_name["floor: bare read"].seconds, by_name["floor: bare write"].seconds
-    print(f"\n{args.contracts:,} contracts, {'PostgreSQL' if args.database else 'SQLite'}, "
-          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
-    print(f"{'stage':<18}{'seconds':>9}{'peak MiB':>10}  ratio")
+    read, write = by_name["floor: bare read"], by_name["floor: bare write"]
+    print(
+        f"\n{args.contracts:,} contracts, {'PostgreSQL' if args.database else 'SQLite'}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.1f} at the end"
+    )
+    print("ratios: wall time (CPU time); on PostgreSQL the server's CPU is not in a stage's own")
+    print(f"{'stage':<18}{'seconds':>9}{'CPU s':>8}{'peak MiB':>10}  ratio")
+
+    def ratio(seconds: float, cpu: float, floor: Stage) -> str:
+        return f"{seconds / floor.seconds:.2f}× ({cpu / floor.cpu:.2f}×)"
+
     for stage in stages:
-        ratio = ""
+        note = ""
         if stage.name == "import":
-            ratio = f"{stage.seconds / read:.2f}× read (target ≤ 1.3)"
+            note = f"{ratio(stage.seconds, stage.cpu, read)} read (target ≤ 1.3)"
         elif stage.name == "export":
-            ratio = f"{stage.seconds / write:.2f}× write (target ≤ 1.5)"
-        print(f"{stage.name:<18}{stage.seconds:>9.1f}{stage.peak_mib:>10.0f}  {ratio}")
-    both = by_name["duplicates"].seconds + by_name["propose"].seconds
-    print(f"duplicates + propose: {both / read:.2f}× read (target ≤ 2)")
+            note = f"{ratio(stage.seconds, stage.cpu, write)} write (target ≤ 1.5)"
+        print(
+            f"{stage.name:<18}{stage.seconds:>9.1f}{stage.cpu:>8.1f}{stage.peak_mib:>10.0f}  {note}"
+        )
+    dup, pro = by_name["duplicates"], by_name["propose"]
+    both = ratio(dup.seconds + pro.seconds, dup.cpu + pro.cpu, read)
+    print(f"duplicates + propose: {both} read (target ≤ 2)")
     worst = max((s for s in stages if not s.name.startswith("floor")), key=lambda s: s.peak_mib)
     print(f"largest peak: {worst.name} {worst.peak_mib:.0f} MiB (target ≤ 300)")
 

@@ -3,12 +3,42 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from contracts.findings import Finding, FindingCode, Severity
+
+# A1 references are worked out here rather than with openpyxl.utils: importing openpyxl
+# costs every import a third of a second, and calamine, not openpyxl, reads the sheets.
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def column_letter(index: int) -> str:
+    """The letters of the 1-based column ``index``: 1 → A, 27 → AA, 16384 → XFD."""
+    if not 1 <= index <= 16384:
+        raise ValueError(f"no column {index} in a worksheet")
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """The 1-based column of ``letters``: A → 1, AA → 27."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def split_reference(reference: str) -> tuple[int, int]:
+    """The 1-based column and row of an A1 reference such as ``D17`` or ``$D$17``."""
+    found = _REFERENCE.fullmatch(reference)
+    if found is None:
+        raise ValueError(f"{reference!r} is not an A1 cell reference")
+    return column_index(found[1]), int(found[2])
 
 
 @dataclass
@@ -21,7 +51,7 @@ class Place:
     is_csv: bool
 
     def cell(self, column: int, row: int) -> str:
-        ref = f"{get_column_letter(column + 1)}{row}"
+        ref = f"{column_letter(column + 1)}{row}"
         return ref if self.is_csv else f"{self.sheet}!{ref}"
 
     def row(self, row: int) -> str:

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
 from contracts.errors import InputRejected
 from contracts.findings import Finding
 from importers.columns import CANONICAL_FIELDS
@@ -54,6 +51,10 @@ def write_rejects(path: Path, rows: list[RejectedRow]) -> None:
         return
     if suffix not in (".xlsx", ".xlsm"):
         raise InputRejected(f"--rejects {path.name} must end in .xlsx or .csv")
+    # openpyxl only when a rejects workbook is asked for: the import itself never needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rejected rows")
     sheet.append(list(HEADERS))

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from contracts import gate
 from contracts.errors import InputRejected
 from importers import xlsx_windows
+from importers.place import split_reference
 
 Row = tuple[int, tuple[Any, ...]]  # (1-based row number, cell values from column A)
 _CHUNK = 1024 * 1024
@@ -284,8 +284,11 @@ class _Scanner:
                 value = self.value.search(match[2])
                 if reference is None or value is None:
                     continue
-                letters, row = coordinate_from_string(reference.decode("ascii"))
-                column = column_index_from_string(letters) - 1
+                try:
+                    column, row = split_reference(reference.decode("ascii", "replace"))
+                except ValueError:  # a cell with no usable reference: no place to name
+                    continue
+                column -= 1
                 text = value[1].decode("utf-8", "replace")
                 self.layout.errors.setdefault(row, {})[column] = text
 

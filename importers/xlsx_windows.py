@@ -23,9 +23,13 @@ from typing import IO
 
 from python_calamine import CalamineWorkbook
 
-# A sheet's XML beyond this is read in windows of about this much (about 3,000 rows
-# of a 14-column register, some 10 MiB while read); below it, whole.
-WINDOW_BYTES = 2 * 1024 * 1024
+# A sheet's XML beyond this is read in windows of about this much (about 22,000 rows
+# of a 14-column register, some 16 MiB while read); below it, whole. Reading whole is
+# the faster path (one parse serves both passes over the sheet, and no window files),
+# and up to this size it peaks no higher than the windows do: measured on a 13,700-row
+# register (9.8 MB of XML), 3.2 s and 96 MiB whole against 3.6 s and 107 MiB in 2 MiB
+# windows.
+WINDOW_BYTES = 16 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _SHEET_DATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*?(/?)>")
 _WORKSHEET = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?worksheet\b")

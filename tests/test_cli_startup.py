@@ -90,3 +90,25 @@ def click_group_with_every_command() -> cli.ContractsGroup:
     assert set(cli.main.commands) == set(cli.COMMANDS)
     assert isinstance(cli.main, cli.ContractsGroup)
     return cli.main
+
+
+def test_importing_a_csv_into_a_store_at_head_loads_no_workbook_library(tmp_path: Path) -> None:
+    """Each register is imported by a process of its own, so what a command loads before it
+    reads a row is paid once a file: a CSV import into an up-to-date store needs neither
+    openpyxl nor alembic nor numpy (the store's revision is read with one query)."""
+    database = f"sqlite:///{tmp_path / 'contracts.db'}"
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Reference,Title,Provider,Commissioner,Start date,End date,Annual value\n"
+        "R1,Community nursing,Acme Care Ltd,Southend CCG,01/04/2016,31/03/2017,1000\n",
+        encoding="utf-8",
+    )
+    created = _probe("--database", database, "db", "upgrade", cwd=tmp_path)
+    assert created["exit"] == 0, created["output"]
+
+    result = _probe("--database", database, "import", str(register), cwd=tmp_path)
+
+    assert result["exit"] == 0, result["output"]
+    assert "rows read 1: 1 created" in str(result["output"])
+    loaded = set(result["loaded"])  # type: ignore[call-overload]
+    assert not loaded & {"openpyxl", "alembic", "numpy"}, sorted(loaded)

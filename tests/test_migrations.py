@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
+import migrations
 from contracts.errors import SchemaOutOfDate, SchemaTooNew
 from contracts.organisations.national_data import read_national
 from contracts.organisations.reference import REFERENCE_ORGANISATIONS
@@ -17,6 +21,25 @@ from contracts.store.models import Organisation
 def test_single_head() -> None:
     script = ScriptDirectory.from_config(db.alembic_config(db.DEFAULT_URL))
     assert len(script.get_heads()) == 1
+
+
+def test_the_tools_expected_revision_is_alembics_head() -> None:
+    """A store at ``migrations.HEAD`` opens without alembic; a new migration must bump it."""
+    assert db.head_revision() == migrations.HEAD
+
+
+def test_a_store_at_head_opens_without_loading_alembic(empty_database_url: str) -> None:
+    """Opening a store that is up to date reads its revision with one query (fast start)."""
+    db.upgrade(empty_database_url)
+    probe = (
+        "import sys; from contracts.store import db; "
+        f"db.open_database({empty_database_url!r}).dispose(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
 
 
 def _insert_rows_at_first_revision(url: str) -> None:

@@ -12,8 +12,6 @@ from contracts.commands.context import store
 from contracts.commands.render import to_json
 from contracts.errors import InputRejected
 from importers import import_file
-from importers.findings_workbook import check_report_path, write_findings_workbook
-from importers.template import write_template
 
 
 @click.command("import")
@@ -98,6 +96,8 @@ def import_command(
             "--skip-invalid needs --rejects OUT.xlsx, so the rejected rows are kept"
         )
     if report_path is not None:
+        from importers.findings_workbook import check_report_path  # openpyxl: only if asked
+
         check_report_path(report_path)
     show_progress = sys.stderr.isatty() and fmt == "text"
     results: list[dict[str, Any]] = []
@@ -129,6 +129,8 @@ def import_command(
         if fmt == "text":
             click.echo(report.render_text())
     if report_path is not None:
+        from importers.findings_workbook import write_findings_workbook
+
         write_findings_workbook(report_path, results)
         if fmt == "text":
             click.echo(f"every finding written to {report_path}")
@@ -163,6 +165,8 @@ def template_command(ctx: click.Context, out: Path, force: bool) -> None:
             f"{out} already exists; nothing written (add --force to replace it, or give "
             "another file name)"
         )
+    from importers.template import write_template  # openpyxl: only for this command
+
     with store(ctx).unit_of_work() as session:
         write_template(session, out)
     click.echo(f"wrote {out}")

@@ -33,7 +33,7 @@ from contracts.commands.tables import (
 )
 from contracts.store.money import format_gbp
 
-if TYPE_CHECKING:  # annotations only: a command that shows neither loads neither engine
+if TYPE_CHECKING:  # types only: importing them would load the finder for every command
     from rich.console import Console
 
     from contracts.duplicates.pair import PairExplanation

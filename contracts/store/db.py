@@ -10,13 +10,9 @@ import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SAWarning
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +21,12 @@ import migrations
 from contracts.errors import DatabaseError, SchemaOutOfDate, SchemaTooNew
 from contracts.store.defaults import DEFAULT_URL as DEFAULT_URL
 from contracts.store.defaults import ENV_VAR as ENV_VAR
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# alembic is imported where it is used: a store already at migrations.HEAD is opened
+# without it, so every command starts quickly.
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 # How long a SQLite writer waits for another import to finish before giving up.
@@ -87,6 +89,8 @@ def _sqlite_begin_immediate(connection: Any) -> None:
 
 def alembic_config(url: str) -> Config:
     """Alembic's configuration for ``url``, independent of the working directory."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -94,6 +98,9 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    """The newest revision among the migration scripts (alembic reads them all)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(DEFAULT_URL)).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head
@@ -101,6 +108,8 @@ def head_revision() -> str:
 
 def current_revision(url: str) -> str | None:
     """The revision the database is at; None for a database alembic never touched."""
+    from alembic.runtime.migration import MigrationContext
+
     engine = _plain_engine(url)
     try:
         with engine.connect() as connection:
@@ -126,6 +135,8 @@ def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> No
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply the migrations up to ``revision`` (what ``contracts db upgrade`` does)."""
+    from alembic import command
+
     try:
         _migrate(url, command.upgrade, revision)
     except OperationalError as error:
@@ -133,6 +144,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     _migrate(url, command.downgrade, revision)
 
 
@@ -145,6 +158,22 @@ def _is_empty(url: str) -> bool:
         engine.dispose()
 
 
+def _stored_revision(url: str) -> str | None:
+    """The revision recorded in ``alembic_version``, read with one plain query; None when
+    there is no such table or it cannot be read (the full check then says why)."""
+    engine = _plain_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def open_database(url: str) -> Engine:
     """An application engine for a database at the newest schema.
 
@@ -152,12 +181,16 @@ def open_database(url: str) -> Engine:
     raises :class:`SchemaOutOfDate`, one ahead :class:`SchemaTooNew`.
     """
     _refuse_unknown_sqlite_arguments(url)
+    if _stored_revision(url) == migrations.HEAD:
+        return create_app_engine(url)
     current = current_revision(url)
     head = head_revision()
     if current is None and _is_empty(url):
         upgrade(url)
         current = head
     if current != head:
+        from alembic.script import ScriptDirectory
+
         known = {
             script.revision
             for script in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()

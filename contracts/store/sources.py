@@ -151,13 +151,22 @@ def sources_holding(
     """Other sources whose contracts in the register have these identities (references,
     or row keys), with how many each holds; the most first."""
     held: Counter[str] = Counter()
+    # The other sources by name, so each key is a probe of the (source, source_key)
+    # index: "source != x" made SQLite scan every contract for each chunk of keys.
+    others = sorted(
+        source
+        for source in session.scalars(select(Contract.source).distinct())
+        if source != other_than
+    )
+    if not others:
+        return []
     ordered = sorted(keys)
     for start in range(0, len(ordered), KEY_CHUNK):
         chunk = ordered[start : start + KEY_CHUNK]
         for source, count in session.execute(
             select(Contract.source, func.count())
             .where(
-                Contract.source != other_than,
+                Contract.source.in_(others),
                 Contract.in_register.is_(True),
                 Contract.source_key.in_(chunk),
             )
