@@ -26,15 +26,8 @@ PARTNERSHIP_FLAG = "needs a partnership (section 75) agreement"
 _DISPLAY = {"a&e": "A&E", "nhs 111": "NHS 111"}
 # Endings dropped from organisation names in titles ("Provide", not "Provide
 # Community Interest Company").
-_NAME_ENDINGS = (
-    " NHS Foundation Trust",
-    " NHS Trust",
-    " Community Interest Company",
-    " NHS FT",
-    " CIC",
-    " Limited",
-    " Ltd",
-)
+_NAME_ENDINGS: tuple[str, ...] = (" NHS Foundation Trust", " NHS Trust")
+_NAME_ENDINGS += (" Community Interest Company", " NHS FT", " CIC", " Limited", " Ltd")
 
 
 @dataclass(frozen=True)
@@ -48,12 +41,9 @@ class OrgInfo:
     successor_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)  # slotted: a dict per record costs more than its values
 class RuleInput:
-    """One contract as the rules see it: a duplicate set's representative.
-
-    Slotted: at 100,000 contracts a dict per record would cost more than its values.
-    """
+    """One contract as the rules see it: a duplicate set's representative."""
 
     id: int
     uid: str
