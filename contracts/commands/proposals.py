@@ -95,8 +95,9 @@ def propose_command(
             on=on or dt.date.today(),
             dry_run=dry_run,
             replace=replace,
+            explain=explain,
         )
-        data = run.as_json()
+        data = run.as_json(lazy=True)  # each proposal's JSON made as it is shown
         if explain:
             data["left_out_contracts"] = [item.as_json() for item in run.left_out]
     proposal_run(data, fmt, dry_run=dry_run, explain=explain)

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -68,6 +68,11 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
     # 25,000 proposals) and json.dumps holds the whole text (100 MB at national scale).
     target = out or sys.stdout
     encoder = json.JSONEncoder(indent=2, default=default, ensure_ascii=False)
+    if _has_lazy(data):  # each item written as it is encoded: one item's text at a time
+        for text in _lazy_tokens(encoder, data):
+            target.write(text)
+        target.write("\n")
+        return
     batch: list[str] = []
     for token in encoder.iterencode(data):
         batch.append(token)
@@ -76,6 +81,27 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
             batch.clear()
     batch.append("\n")
     target.write("".join(batch))
+
+
+def _has_lazy(data: Any) -> bool:
+    return isinstance(data, dict) and any(isinstance(v, Iterator) for v in data.values())
+
+
+def _lazy_tokens(encoder: json.JSONEncoder, data: dict[str, Any]) -> Iterator[str]:
+    """The text ``encoder`` would give for ``data``, whose iterator values (a command's
+    thousands of items) are encoded one item at a time, never held as one list."""
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if not isinstance(value, Iterator):
+            yield encoder.encode(value).replace("\n", "\n  ")
+            continue
+        empty = True
+        for item in value:
+            yield ("[" if empty else ",") + "\n    " + encoder.encode(item).replace("\n", "\n    ")
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "\n}" if data else "}"
 
 
 def csv_cell(value: Any, *, raw: bool = False) -> Any:
@@ -343,9 +369,10 @@ PROPOSAL_COLUMNS = (
 
 
 def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
+    """A proposal's row of a table or CSV: its columns only (there may be 25,000)."""
     review = " (review)" if data["needs_review"] else ""
     return {
-        **data,
+        **{column: data.get(column) for column in PROPOSAL_COLUMNS},
         "status": data["status"] + review,
         "contracts": f"{data['contracts_before']} → {data['contracts_after']}",
         "flags": len(data["flags"]),
@@ -353,7 +380,11 @@ def _proposal_row(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def proposal_run(data: dict[str, Any], fmt: str, *, dry_run: bool, explain: bool = False) -> None:
-    """What `contracts propose` found, and what it kept and replaced."""
+    """What `contracts propose` found, and what it kept and replaced (the JSON streamed:
+    its proposals may be an iterator)."""
+    if fmt == "json":
+        to_json(data)
+        return
     rows = [_proposal_row(p) for p in data["proposals"]]
     title = f"{len(rows)} proposals as at {show_date(data['as_at'])} ({data['footprint']})"
     if fmt == "table":

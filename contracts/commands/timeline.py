@@ -3,6 +3,7 @@ plan as JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -28,8 +29,8 @@ PLAN_CSV_COLUMNS = (
 )
 
 
-def _csv_rows(plan: Plan) -> list[dict[str, Any]]:
-    return [
+def _csv_rows(plan: Plan) -> Iterator[dict[str, Any]]:
+    return (
         {
             "step": step,
             "proposal": p.id,
@@ -46,13 +47,13 @@ def _csv_rows(plan: Plan) -> list[dict[str, Any]]:
         }
         for step, p in enumerate(plan.proposals, 1)
         for m in p.members
-    ]
+    )
 
 
 def plan_report(plan: Plan, fmt: str) -> None:
     """`contracts plan`: the timeline for people, a row per member for CSV, the plan JSON."""
     if fmt == "json":
-        to_json(plan.as_json())
+        to_json(plan.as_json(lazy=True))
         return
     if fmt == "csv":
         to_csv(_csv_rows(plan), PLAN_CSV_COLUMNS, None)

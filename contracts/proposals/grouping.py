@@ -26,15 +26,8 @@ PARTNERSHIP_FLAG = "needs a partnership (section 75) agreement"
 _DISPLAY = {"a&e": "A&E", "nhs 111": "NHS 111"}
 # Endings dropped from organisation names in titles ("Provide", not "Provide
 # Community Interest Company").
-_NAME_ENDINGS = (
-    " NHS Foundation Trust",
-    " NHS Trust",
-    " Community Interest Company",
-    " NHS FT",
-    " CIC",
-    " Limited",
-    " Ltd",
-)
+_NAME_ENDINGS: tuple[str, ...] = (" NHS Foundation Trust", " NHS Trust")
+_NAME_ENDINGS += (" Community Interest Company", " NHS FT", " CIC", " Limited", " Ltd")
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ class OrgInfo:
     successor_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slotted: a dict per record costs more than its values
 class RuleInput:
     """One contract as the rules see it: a duplicate set's representative."""
 
@@ -67,9 +60,13 @@ class RuleInput:
     form_inferred: str | None = None
     # Why the category is narrower than the register's ("MH" for "Community LD Team").
     category_narrowed: str | None = None
+    # What the proposal's readers show of a member (not used by the rules).
+    reference: str | None = None
+    source: str = ""
+    title: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A proposal before it is stored: what the rule found and why."""
 

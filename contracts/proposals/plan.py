@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ Representatives = Callable[[Session], dict[int, int]]
 ACTIVE = (ProposalStatus.ACCEPTED.value, ProposalStatus.CANDIDATE.value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedMember:
     """A member contract of a planned proposal, counted once, with what it needs."""
 
@@ -52,7 +52,7 @@ class PlannedMember:
     title: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedProposal:
     """A single contract the plan forms, from the proposal of the same ID."""
 
@@ -62,7 +62,7 @@ class PlannedProposal:
     status: str
     lead_commissioner: str | None
     provider: str | None
-    go_live: dt.date | None
+    go_live: dt.date | None = None  # None until planned, or if no member has an end
     members: list[PlannedMember] = field(default_factory=list)
 
     @property
@@ -81,7 +81,7 @@ class PlannedProposal:
         return sum(1 for m in self.members if m.annual_value is None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     id: str
     title: str
@@ -125,106 +125,84 @@ class Plan:
         """For each planned proposal, the member contracts the plan counts (the workbook's)."""
         return {p.id: {m.id for m in p.members} for p in self.proposals}
 
-    def as_json(self) -> dict[str, Any]:
-        """The plan in the JSON shape of interface.md."""
+    def as_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The plan in the JSON shape of interface.md; ``lazy`` gives the proposals as an
+        iterator, for a writer that streams them."""
+        proposals = self._proposals_json()
         return {
             "on": self.on.isoformat(),
             "contracts_before": self.contracts_before,
             "contracts_after": self.contracts_after,
             "annual_value": money_json(self.annual_value),
-            "proposals": [
-                {
-                    "id": p.id,
-                    "rule": p.rule,
-                    "title": p.title,
-                    "lead_commissioner": p.lead_commissioner,
-                    "contracts": [
-                        {"id": m.id, "reference": m.reference, "source": m.source}
-                        for m in p.members
-                    ],
-                    "annual_value": money_json(p.annual_value),
-                    "go_live": p.go_live.isoformat() if p.go_live else None,
-                    "extensions": [
-                        {
-                            "contract": m.id,
-                            "ends": m.end_date.isoformat() if m.end_date else None,
-                            "months": m.extension.months,
-                        }
-                        for m in p.members
-                    ],
-                }
-                for p in self.proposals
-            ],
+            "proposals": proposals if lazy else list(proposals),
             "left_out": [{"id": o.id, "conflicts_with": o.conflicts_with} for o in self.left_out],
         }
 
+    def _proposals_json(self) -> Iterator[dict[str, Any]]:
+        return (
+            {
+                "id": p.id,
+                "rule": p.rule,
+                "title": p.title,
+                "lead_commissioner": p.lead_commissioner,
+                "contracts": [
+                    {"id": m.id, "reference": m.reference, "source": m.source} for m in p.members
+                ],
+                "annual_value": money_json(p.annual_value),
+                "go_live": p.go_live.isoformat() if p.go_live else None,
+                "extensions": [
+                    {
+                        "contract": m.id,
+                        "ends": m.end_date.isoformat() if m.end_date else None,
+                        "months": m.extension.months,
+                    }
+                    for m in p.members
+                ],
+            }
+            for p in self.proposals
+        )
 
-@dataclass
-class _Row:
-    id: str
-    rule: str
-    title: str
-    status: str
-    lead: str | None
-    provider: str | None
-    members: list[_Member] = field(default_factory=list)
+
+# The contracts' columns a plan shows of each member: PlannedMember's, by the same names.
+_MEMBER_FIELDS = tuple(f.name for f in fields(PlannedMember) if f.name != "extension")
+_MEMBER_COLUMNS = tuple(getattr(Contract, name) for name in _MEMBER_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class _Member:
-    id: int
-    reference: str | None
-    source: str
-    start_date: dt.date | None
-    end_date: dt.date | None
-    annual_value: Decimal | None
-    title: str = ""
-
-
-def _load(
-    session: Session, representatives: dict[int, int]
-) -> tuple[dict[str, _Row], dict[str, list[tuple[int, _Member]]]]:
-    """Accepted and candidate proposals, and each one's members in the register
-    as ``(counted-as contract, member)``."""
+def _load(session: Session) -> tuple[dict[str, PlannedProposal], dict[str, list[PlannedMember]]]:
+    """Accepted and candidate proposals (not yet planned), and each one's members in
+    the register."""
     lead, provider = aliased(Organisation), aliased(Organisation)
     rows = {
-        row[0]: _Row(*row)
+        row[0]: PlannedProposal(*row)
         for row in session.execute(
-            select(
-                Proposal.id,
-                Proposal.rule,
-                Proposal.title,
-                Proposal.status,
-                lead.name,
-                provider.name,
-            )
+            select(Proposal.id, Proposal.rule, Proposal.title, Proposal.status)
+            .add_columns(lead.name, provider.name)
             .outerjoin(lead, lead.id == Proposal.lead_commissioner_id)
             .outerjoin(provider, provider.id == Proposal.provider_id)
             .where(Proposal.status.in_(ACTIVE))
         )
     }
-    members: dict[str, list[tuple[int, _Member]]] = defaultdict(list)
+    members: dict[str, list[PlannedMember]] = defaultdict(list)
+    # One member object per contract, however many proposals hold it, and each
+    # register's name once: at 100,000 contracts most are in several proposals.
+    known: dict[int, PlannedMember] = {}
+    sources: dict[str, str] = {}
     # Core rows in chunks (a server-side cursor on PostgreSQL): the ORM buffers every
     # row of a result before the first is read.
-    streamed = session.connection()
-    for proposal_id, contract_id, reference, source, start, end, value, title in streamed.execute(
-        select(
-            ProposalMember.proposal_id,
-            Contract.id,
-            Contract.reference,
-            Contract.source,
-            Contract.start_date,
-            Contract.end_date,
-            Contract.annual_value,
-            Contract.title,
-        )
+    for proposal_id, *columns in session.connection().execute(
+        select(ProposalMember.proposal_id, *_MEMBER_COLUMNS)
         .join(Contract, Contract.id == ProposalMember.contract_id)
         .join(Proposal, Proposal.id == ProposalMember.proposal_id)
         .where(Proposal.status.in_(ACTIVE), Contract.in_register.is_(True))
         .execution_options(yield_per=5_000)
     ):
-        member = _Member(contract_id, reference, source, start, end, value, title)
-        members[proposal_id].append((representatives.get(contract_id, contract_id), member))
+        contract_id = columns[0]
+        member = known.get(contract_id)
+        if member is None:
+            values = dict(zip(_MEMBER_FIELDS, columns, strict=True))
+            values["source"] = sources.setdefault(values["source"], values["source"])
+            member = known[contract_id] = PlannedMember(**values, extension=_UNPLANNED)
+        members[proposal_id].append(member)
     return rows, members
 
 
@@ -237,10 +215,11 @@ def contracts_counted_once(session: Session, representatives: dict[int, int]) ->
     return int(register or 0) - extra
 
 
-def _counted(members: list[tuple[int, _Member]]) -> list[_Member]:
+def _counted(members: list[PlannedMember], representatives: dict[int, int]) -> list[PlannedMember]:
     """One member per real contract: the copy that stands for it if it is a member."""
+    keyed = [(representatives.get(m.id, m.id), m) for m in members]
     ordered = sorted(
-        members, key=lambda km: (km[0] != km[1].id, km[1].source, km[1].reference or "", km[1].id)
+        keyed, key=lambda km: (km[0] != km[1].id, km[1].source, km[1].reference or "", km[1].id)
     )
     seen: set[int] = set()
     kept = []
@@ -276,9 +255,10 @@ def make_plan(
     on = on or run_date or dt.date.today()
     objective = Objective(objective)
     stand_for = (representatives or duplicate_representatives)(session)
-    rows, members = _load(session, stand_for)
-    counted = {pid: _counted(members.get(pid, [])) for pid in rows}
-    keys = {pid: frozenset(k for k, _ in members.get(pid, [])) for pid in rows}
+    rows, members = _load(session)
+    counted = {pid: _counted(members.get(pid, []), stand_for) for pid in rows}
+    keys = {pid: frozenset(stand_for.get(m.id, m.id) for m in members.get(pid, [])) for pid in rows}
+    del members
     options = [
         Option(
             pid,
@@ -303,29 +283,17 @@ def make_plan(
     )
 
 
-def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> PlannedProposal:
+def _planned(
+    row: PlannedProposal, members: list[PlannedMember], go_live: dt.date | None
+) -> PlannedProposal:
     terms = [Term(m.id, m.start_date, m.end_date) for m in members]
     when = go_live or default_go_live(terms)
     extensions = co_terminate(terms, when)
-    return PlannedProposal(
-        id=row.id,
-        rule=row.rule,
-        title=row.title,
-        status=row.status,
-        lead_commissioner=row.lead,
-        provider=row.provider,
+    return replace(
+        row,
         go_live=when,
         members=[
-            PlannedMember(
-                m.id,
-                m.reference,
-                m.source,
-                m.start_date,
-                m.end_date,
-                m.annual_value,
-                extension,
-                m.title,
-            )
+            replace(m, extension=extension)
             for m, extension in zip(members, extensions, strict=True)
         ],
     )
@@ -334,7 +302,7 @@ def _planned(row: _Row, members: list[_Member], go_live: dt.date | None) -> Plan
 # --- co-termination: when each new contract goes live, what its members need ------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A member contract's current term."""
 
@@ -343,7 +311,7 @@ class Term:
     end: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extension:
     """What one member needs so that it ends the day before the new contract goes live.
 
@@ -356,6 +324,10 @@ class Extension:
     ends: dt.date | None
     months: int | None
     new_end: dt.date | None
+
+
+# What a member needs before the plan sets its go-live (replaced for every planned one).
+_UNPLANNED = Extension(0, None, None, None)
 
 
 def default_go_live(terms: Iterable[Term]) -> dt.date | None:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from contracts.proposals.grouping import PARTNERSHIP_FLAG
-from contracts.store.models import Organisation, PartyRole, Proposal
+from contracts.proposals.grouping import PARTNERSHIP_FLAG, RuleInput
+from contracts.store.models import Contract, Organisation, PartyRole, Proposal
 from contracts.store.money import money_json
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberView:
     """A contract in a proposal, as the proposal's readers show it."""
 
@@ -30,6 +30,19 @@ class MemberView:
     annual_value: Decimal | None
     end_date: dt.date | None
 
+    @classmethod
+    def of(cls, contract: Contract | RuleInput, uid: str) -> MemberView:
+        """The view of a contract (a stored one, or a record the rules read) as ``uid``."""
+        return cls(
+            contract.id,
+            uid,
+            contract.reference,
+            contract.source,
+            contract.title,
+            contract.annual_value,
+            contract.end_date,
+        )
+
 
 @dataclass(frozen=True)
 class OrgName:
@@ -37,7 +50,7 @@ class OrgName:
     code: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProposalView:
     """A proposal as read: its columns, its members and commissioners by name.
 
@@ -73,35 +86,21 @@ class ProposalView:
         by_role = sorted(proposal.commissioners, key=lambda c: c.role != PartyRole.LEAD)
         members = sorted(proposal.members, key=lambda m: m.contract_uid)
         return cls(
-            id=proposal.id,
-            rule=proposal.rule,
-            title=proposal.title,
+            **{name: getattr(proposal, name) for name in _STORED_AS_IS},
             status=str(proposal.status),
             provider=_org(proposal.provider),
             lead_commissioner=_org(proposal.lead_commissioner),
             commissioners=tuple(c.organisation.name for c in by_role),
-            members=tuple(
-                MemberView(
-                    contract_id=m.contract.id,
-                    uid=m.contract_uid,
-                    reference=m.contract.reference,
-                    source=m.contract.source,
-                    title=m.contract.title,
-                    annual_value=m.contract.annual_value,
-                    end_date=m.contract.end_date,
-                )
-                for m in members
-            ),
-            annual_value=proposal.annual_value,
-            contracts_before=proposal.contracts_before,
-            contracts_after=proposal.contracts_after,
-            earliest_start=proposal.earliest_start,
+            members=tuple(MemberView.of(m.contract, m.contract_uid) for m in members),
             reasons=tuple(proposal.reasons),
             flags=list(proposal.flags),
             needs_review=bool(proposal.needs_review),
-            as_at=proposal.as_at,
-            footprint=proposal.footprint,
         )
+
+
+# The columns of a stored proposal its view shows as they are.
+_STORED_AS_IS: tuple[str, ...] = ("id", "rule", "title", "annual_value", "contracts_before")
+_STORED_AS_IS += ("contracts_after", "earliest_start", "as_at", "footprint")
 
 
 def _org(org: Organisation | None) -> OrgName | None:

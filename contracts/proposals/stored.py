@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -107,13 +107,13 @@ class ProposalRun:
     # Re-review flags a dry run would have added, by proposal ID (nothing is stored).
     pending_review: dict[str, list[str]] = field(default_factory=dict)
     contracts_considered: int = 0
-    left_out: list[LeftOut] = field(default_factory=list)  # contracts no rule could consider
+    # Contracts no rule could consider: each with its reason (if listed), and counted.
+    left_out: list[LeftOut] = field(default_factory=list)
+    left_out_kinds: dict[str, int] = field(default_factory=dict)
 
     def left_out_counts(self) -> dict[str, int]:
         """How many contracts were left out, by the kind of reason (its words before ':')."""
-        counts: dict[str, int] = defaultdict(int)
-        for item in self.left_out:
-            counts[_reason_kind(item.reason)] += 1
+        counts = self.left_out_kinds
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def counts(self) -> tuple[int, int]:
@@ -121,15 +121,20 @@ class ProposalRun:
         covered, after = count_once(p.member_ids for p in self.proposals)
         return len(covered), after
 
-    def as_json(self) -> dict[str, Any]:
-        before, after = self.counts()
-        proposals = []
+    def proposals_json(self) -> Iterator[dict[str, Any]]:
+        """Each proposal's JSON, with the re-review flags a dry run would have added."""
         for proposal in self.proposals:
             data = proposal_json(proposal)
             if proposal.id in self.pending_review:
                 data["flags"] += self.pending_review[proposal.id]
                 data["needs_review"] = True
-            proposals.append(data)
+            yield data
+
+    def as_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The run in JSON; ``lazy`` gives the proposals as an iterator, for a writer that
+        streams them (at national scale their JSON objects alone are over 100 MB)."""
+        before, after = self.counts()
+        proposals = self.proposals_json()
         return {
             "as_at": self.as_at.isoformat(),
             "footprint": self.footprint,
@@ -142,18 +147,8 @@ class ProposalRun:
             "replaced": self.replaced,
             "kept": len(self.kept),
             "needs_review": [p.id for p in self.needs_review],
-            "proposals": proposals,
+            "proposals": proposals if lazy else list(proposals),
         }
-
-
-def _reason_kind(reason: str) -> str:
-    if reason.startswith("led by "):
-        return "outside the footprint"
-    if reason.startswith("another record of "):
-        return "another record of a contract counted once"
-    if reason.startswith("its contract form"):
-        return "a contract form no rule merges"
-    return reason.split(":")[0].split(";")[0]
 
 
 def propose(
@@ -165,6 +160,7 @@ def propose(
     dry_run: bool = False,
     replace: bool = False,
     representatives: Representatives | None = None,
+    explain: bool = True,
 ) -> ProposalRun:
     """Run the rules on the register as at ``on`` and store the candidates.
 
@@ -174,6 +170,7 @@ def propose(
 
     ``representatives`` gives each duplicate's representative contract (the
     duplicates engine by default), so each real contract is counted once.
+    Without ``explain`` the contracts no rule could consider are only counted.
     """
     rules = load_rules(rules_path)
     if not dry_run and not replace:
@@ -192,18 +189,26 @@ def propose(
     footprint = area.name
 
     grouper = Grouper(rules, orgs, as_at=on, footprint=footprint, resolve=resolve)
-    contracts, records, left_out = load_records(
+    records, left_out = load_records(
         session,
         on,
         area,
         orgs,
         (representatives or duplicate_representatives)(session),
         rules.forms_merged(),
+        list_left_out=explain,
     )
     drafts = grouper.drafts(records)
     run = ProposalRun(
-        on, footprint, rules.path, dry_run, contracts_considered=len(records), left_out=left_out
+        on,
+        footprint,
+        rules.path,
+        dry_run,
+        contracts_considered=len(records),
+        left_out=left_out.items,
+        left_out_kinds=dict(left_out.counts),
     )
+    del records
     decided = {
         p.id: p
         for p in session.scalars(
@@ -228,7 +233,7 @@ def propose(
         if draft.id in decided:
             found.append(draft.id)
             continue
-        view = _new_proposal(draft, contracts, orgs, footprint, on)
+        view = _new_proposal(draft, orgs, footprint, on)
         overlapping = {
             other.id: other
             for member in draft.members
@@ -314,11 +319,17 @@ def _table(model: type[Base]) -> Table:
     return model.metadata.tables[str(model.__tablename__)]
 
 
+_INSERT_CHUNK = 500  # proposals per INSERT: their members' parameters are held at once
+
+
 def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
     """Store new proposals with Core bulk INSERTs: the unit of work (and even the ORM's
     bulk path) is too slow at 10,000s."""
-    if not found:
-        return
+    for start in range(0, len(found), _INSERT_CHUNK):
+        _insert_chunk(session, found[start : start + _INSERT_CHUNK])
+
+
+def _insert_chunk(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
     session.execute(
         insert(_table(Proposal)),
         [
@@ -367,7 +378,6 @@ def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
 
 def _new_proposal(
     draft: Draft,
-    contracts: dict[int, Row[Any]],
     orgs: dict[int, OrgInfo],
     footprint: str,
     on: dt.date,
@@ -381,18 +391,7 @@ def _new_proposal(
         provider=_name(orgs, draft.provider_id),
         lead_commissioner=_name(orgs, draft.lead_id),
         commissioners=tuple(orgs[c].name for c in draft.commissioner_ids),
-        members=tuple(
-            MemberView(
-                contract_id=m.id,
-                uid=m.uid,
-                reference=contracts[m.id].reference,
-                source=contracts[m.id].source,
-                title=contracts[m.id].title,
-                annual_value=m.annual_value,
-                end_date=m.end_date,
-            )
-            for m in sorted(draft.members, key=lambda m: m.uid)
-        ),
+        members=tuple(MemberView.of(m, m.uid) for m in sorted(draft.members, key=lambda m: m.uid)),
         annual_value=draft.annual_value,
         contracts_before=len(draft.members),
         contracts_after=1,

@@ -7,7 +7,7 @@ so it reads the duplicates and the plan: it sits here, above both, not in the st
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -72,7 +72,7 @@ class RegisterSummary:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counted:
     """A contract the summary counts (a duplicate set's representative), as columns."""
 
@@ -110,6 +110,7 @@ def _counted_contracts(
             or_(Contract.end_date.is_(None), Contract.end_date >= on),
         )
     counted: dict[int, Counted] = {}
+    statuses: dict[str | None, str | None] = {}  # each status's text once, not per contract
     listed = 0
     sets: set[int] = set()
     for contract_id, value, provider_id, status in connection.execute(
@@ -121,6 +122,7 @@ def _counted_contracts(
         if contract_id in representatives:
             sets.add(representatives[contract_id])
         if representatives.get(contract_id, contract_id) == contract_id:
+            status = statuses.setdefault(status, status)
             counted[contract_id] = Counted(value, leads.get(contract_id), provider_id, status)
     return counted, listed, len(sets)
 
@@ -159,7 +161,7 @@ def summarise_register(session: Session, *, on: dt.date | None = None) -> Regist
         for line in sorted(by_provider.values(), key=lambda line: (-line.annual_value, line.name))
     }
     summary.by_status = dict(sorted(by_status.items()))
-    summary.consolidation = summarise_consolidation(session, counted, names)
+    summary.consolidation = summarise_consolidation(session, counted, names, representatives)
     return summary
 
 
@@ -192,22 +194,19 @@ class Consolidation:
     by_provider: list[BeforeAfter] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "proposals": self.proposals,
-            "contracts_before": self.contracts_before,
-            "contracts_after": self.contracts_after,
-            "contracts_covered": self.contracts_covered,
-            "value_covered": f"{self.value_covered:.2f}",
-            "unknown_values_covered": self.unknown_values_covered,
-            "by_commissioner": [line.as_dict() for line in self.by_commissioner],
-            "by_provider": [line.as_dict() for line in self.by_provider],
-        }
+        """Every field in order: money as a two-place string, each line as a dict."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["value_covered"] = f"{self.value_covered:.2f}"
+        data["by_commissioner"] = [line.as_dict() for line in self.by_commissioner]
+        data["by_provider"] = [line.as_dict() for line in self.by_provider]
+        return data
 
 
 def summarise_consolidation(
     session: Session,
     counted: dict[int, Counted],
     names: dict[int, tuple[str, str | None]],
+    representatives: dict[int, int] | None = None,
 ) -> Consolidation:
     """Before → after over ``counted`` (the register, each duplicate set once), by the plan.
 
@@ -215,7 +214,10 @@ def summarise_consolidation(
     planned proposal becomes one contract, and the proposals the plan leaves
     out (alternatives that share a contract with a planned one) do not count.
     """
-    plan = make_plan(session)
+    # The representatives the register was counted with (not looked up again: that
+    # digests every contract in the store).
+    known = representatives
+    plan = make_plan(session, representatives=None if known is None else lambda _: known)
     member_sets = {p.id: {m.id for m in p.members if m.id in counted} for p in plan.proposals}
     member_sets = {pid: ids for pid, ids in member_sets.items() if ids}
     heads = {
