@@ -16,6 +16,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz, process
 
 from contracts.errors import InputRejected
+from contracts.store.imports import STORED_AS_WRITTEN
 
 CANONICAL_FIELDS: tuple[str, ...] = (
     "reference",
@@ -27,13 +28,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "provider_code",
     "service_category",
     "contract_form",
-    "start_date",
-    "end_date",
-    "annual_value",
-    "total_value",
-    "payment_mechanism",
-    "status",
-    "notes",
+    *STORED_AS_WRITTEN,
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("title", "provider", "commissioner")
 MONEY_FIELDS = frozenset({"annual_value", "total_value"})

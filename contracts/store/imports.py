@@ -45,6 +45,17 @@ def _table(model: type[Base]) -> Table:
 
 
 CHUNK_SIZE = 2000
+# A register's columns that are the contract's own columns of the same name, stored as
+# the row gives them once parsed (the importer's canonical fields end with these).
+STORED_AS_WRITTEN: tuple[str, ...] = (
+    "start_date",
+    "end_date",
+    "annual_value",
+    "total_value",
+    "payment_mechanism",
+    "status",
+    "notes",
+)
 # The fields a re-import compares; provenance (file, sheet, row) is not a change.
 COMPARED_FIELDS: tuple[str, ...] = (
     "reference",
@@ -53,13 +64,7 @@ COMPARED_FIELDS: tuple[str, ...] = (
     "service_category",
     "contract_form",
     "contract_form_inferred",
-    "start_date",
-    "end_date",
-    "annual_value",
-    "total_value",
-    "payment_mechanism",
-    "status",
-    "notes",
+    *STORED_AS_WRITTEN,
 )
 _SNAPSHOT_COLUMNS = (
     Contract.id,
