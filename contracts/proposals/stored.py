@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.duplicates.stored_run import duplicate_representatives
@@ -32,9 +32,9 @@ from contracts.proposals.members import count_once, members_hash
 from contracts.proposals.rules import load_rules
 from contracts.proposals.shapes import MemberView, OrgName, ProposalView, proposal_json
 from contracts.store import audit
+from contracts.store.bulk import insert_rows, table_of
 from contracts.store.models import (
     AuditEntry,
-    Base,
     PartyRole,
     Proposal,
     ProposalCommissioner,
@@ -315,10 +315,6 @@ def _remove_candidates(session: Session, ids: set[str]) -> None:
     )
 
 
-def _table(model: type[Base]) -> Table:
-    return model.metadata.tables[str(model.__tablename__)]
-
-
 _INSERT_CHUNK = 500  # proposals per INSERT: their members' parameters are held at once
 
 
@@ -330,8 +326,9 @@ def _insert(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
 
 
 def _insert_chunk(session: Session, found: list[tuple[Draft, ProposalView]]) -> None:
-    session.execute(
-        insert(_table(Proposal)),
+    insert_rows(
+        session,
+        table_of(Proposal),
         [
             {
                 "id": view.id,
@@ -354,16 +351,18 @@ def _insert_chunk(session: Session, found: list[tuple[Draft, ProposalView]]) -> 
             for draft, view in found
         ],
     )
-    session.execute(
-        insert(_table(ProposalMember)),
+    insert_rows(
+        session,
+        table_of(ProposalMember),
         [
             {"proposal_id": draft.id, "contract_id": m.id, "contract_uid": m.uid}
             for draft, _ in found
             for m in draft.members
         ],
     )
-    session.execute(
-        insert(_table(ProposalCommissioner)),
+    insert_rows(
+        session,
+        table_of(ProposalCommissioner),
         [
             {
                 "proposal_id": draft.id,

@@ -19,14 +19,14 @@ from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
 from contracts.store import locks
+from contracts.store.bulk import insert_rows, table_of
 from contracts.store.models import (
-    Base,
     Contract,
     ContractHistory,
     ContractParty,
@@ -36,13 +36,6 @@ from contracts.store.models import (
     OrganisationKind,
     PartyRole,
 )
-
-
-def _table(model: type[Base]) -> Table:
-    """The model's Core table: bulk writes go through Core, as the ORM's bulk path spends a
-    third of the time collecting parameters it passes on unchanged."""
-    return Base.metadata.tables[model.__tablename__]
-
 
 CHUNK_SIZE = 2000
 # A register's columns that are the contract's own columns of the same name, stored as
@@ -388,7 +381,7 @@ class RegisterWriter:
         # A plain Core executemany (the ORM's bulk path costs a third more, for nothing
         # here) then one SELECT of the new ids: RETURNING with parameter order is
         # several times slower on SQLite for big chunks.
-        self.session.execute(insert(_table(Contract)), rows)
+        insert_rows(self.session, table_of(Contract), rows)
         ids: dict[str, int] = dict(
             self.session.execute(
                 select(Contract.source_key, Contract.id).where(
@@ -405,7 +398,7 @@ class RegisterWriter:
             parties.extend(self._party_rows(contract_id, record))
             self._see(contract_id)
         if parties:
-            self.session.execute(insert(_table(ContractParty)), parties)
+            insert_rows(self.session, table_of(ContractParty), parties)
         self.result.created += len(records)
 
     @staticmethod
@@ -442,13 +435,13 @@ class RegisterWriter:
                 party_changed.append(contract_id)
                 parties.extend(self._party_rows(contract_id, record))
         self.session.execute(update(Contract), rows)
-        self.session.execute(insert(_table(ContractHistory)), history)
+        insert_rows(self.session, table_of(ContractHistory), history)
         if party_changed:
             self.session.execute(
                 delete(ContractParty).where(ContractParty.contract_id.in_(party_changed))
             )
             if parties:
-                self.session.execute(insert(_table(ContractParty)), parties)
+                insert_rows(self.session, table_of(ContractParty), parties)
         self.result.updated += len(updates)
 
     def finish(self) -> WriteResult:
