@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, column, create_engine, event, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SAWarning
 from sqlalchemy.orm import Session, sessionmaker
@@ -158,6 +158,10 @@ def _is_empty(url: str) -> bool:
         engine.dispose()
 
 
+# alembic's own bookkeeping table, as far as reading the revision needs it.
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))
+
+
 def _stored_revision(url: str) -> str | None:
     """The revision recorded in ``alembic_version``, read with one plain query; None when
     there is no such table or it cannot be read (the full check then says why)."""
@@ -166,7 +170,7 @@ def _stored_revision(url: str) -> str | None:
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
-            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+            rows = connection.execute(select(_ALEMBIC_VERSION.c.version_num)).all()
     except DBAPIError:
         return None
     finally:
