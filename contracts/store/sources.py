@@ -16,7 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, func, insert, select, update
+from sqlalchemy import String, any_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from contracts.errors import ContractsError
@@ -160,6 +161,8 @@ def sources_holding(
     )
     if not others:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _sources_holding_at_once(session, keys, others)
     ordered = sorted(keys)
     for start in range(0, len(ordered), KEY_CHUNK):
         chunk = ordered[start : start + KEY_CHUNK]
@@ -173,6 +176,28 @@ def sources_holding(
             .group_by(Contract.source)
         ):
             held[source] += count
+    return held.most_common()
+
+
+def _sources_holding_at_once(
+    session: Session, keys: Collection[str], others: list[str]
+) -> list[tuple[str, int]]:
+    """PostgreSQL: every key in one query, each list sent as one array.
+
+    In chunks of KEY_CHUNK, PostgreSQL's planner read every other source's contracts
+    through the index on ``source`` for each chunk (3.8 s of the ten registers'
+    imports at 100,000 contracts); one query reads them at most once.
+    """
+    rows = session.execute(
+        select(Contract.source, func.count())
+        .where(
+            Contract.source == any_(bindparam("others", others, type_=ARRAY(String))),
+            Contract.in_register.is_(True),
+            Contract.source_key == any_(bindparam("keys", sorted(keys), type_=ARRAY(String))),
+        )
+        .group_by(Contract.source)
+    )
+    held = Counter({source: count for source, count in rows})
     return held.most_common()
 
 
