@@ -11,6 +11,7 @@ would send them, so both paths store the same.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -26,29 +27,99 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert ``rows`` (each with the same keys) into ``table`` in the session's transaction."""
     if not rows:
         return
-    connection = session.connection()
-    columns = list(rows[0])
-    if connection.dialect.name != "postgresql" or _needs_python_defaults(table, columns):
+    if not copies(session, table, list(rows[0])):
         session.execute(insert(table), rows)
         return
-    dialect = connection.dialect
+    _copy(_driver(session), *_prepared(session, table, rows))
+
+
+def copies(session: Session, table: Table, columns: list[str]) -> bool:
+    """Whether rows with these columns go into ``table`` by COPY (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql" and not _needs_python_defaults(
+        table, columns
+    )
+
+
+class CopyBehind:
+    """COPYs that the server works through while the caller reads on (PostgreSQL).
+
+    An import's client parses the next chunk of rows while the server stores the last
+    one, on the other core: :meth:`send` returns once the rows are converted, and a
+    worker thread streams them and waits for the server (psycopg releases the GIL
+    while it waits). Only one batch is in flight; :meth:`wait` (before the session
+    is used again) re-raises what the server refused. psycopg serialises the
+    connection, so a query made meanwhile waits for the COPY rather than interleaving.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+
+    def send(self, batches: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]) -> None:
+        """COPY each (table, rows) in order, behind the caller; rows must be COPY-able."""
+        self.wait()
+        prepared = [_prepared(self.session, table, rows) for table, rows in batches if rows]
+        if not prepared:
+            return
+        driver = _driver(self.session)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="copy-behind")
+        self._pending = self._pool.submit(_copy_all, driver, prepared)
+
+    def wait(self) -> None:
+        """Until the COPYs sent are stored; raises the server's error, if any."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the worker and stop it (its error, if any, is raised by :meth:`wait`)."""
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+
+_Prepared = tuple[str, list[list[Any]]]
+
+
+def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> _Prepared:
+    """The COPY statement and the rows' values as each column's type sends them."""
+    dialect = session.get_bind().dialect
+    columns = list(rows[0])
     processors = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
     ]
-    names = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in columns)
-    target = connection.dialect.identifier_preparer.format_table(table)
-    driver = connection.connection.driver_connection
+    names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    values = [
+        [
+            value if process is None else process(value)
+            for value, process in zip((row[name] for name in columns), processors, strict=True)
+        ]
+        for row in rows
+    ]
+    return f"COPY {target} ({names}) FROM STDIN", values
+
+
+def _driver(session: Session) -> Any:
+    driver = session.connection().connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    value if process is None else process(value)
-                    for value, process in zip(
-                        (row[name] for name in columns), processors, strict=True
-                    )
-                ]
-            )
+    return driver
+
+
+def _copy(driver: Any, statement: str, values: list[list[Any]]) -> None:
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
+
+
+def _copy_all(driver: Any, prepared: list[_Prepared]) -> None:
+    for statement, values in prepared:
+        _copy(driver, statement, values)
 
 
 def _needs_python_defaults(table: Table, columns: list[str]) -> bool:

@@ -13,7 +13,7 @@ identical one leaves no trace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -138,7 +138,11 @@ class RegisterImport:
                 sheets_in_scope=sheets_in_scope,
             )
             yield self
+            self._writer.close()  # rows still being stored if the import stopped early
         except BaseException:
+            if self._writer is not None:
+                with suppress(Exception):  # the error being raised is the one to report
+                    self._writer.close()
             savepoint.rollback()
             raise
         if self._written:

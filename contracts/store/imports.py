@@ -19,13 +19,13 @@ from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
 from contracts.store import locks
-from contracts.store.bulk import insert_rows, table_of
+from contracts.store.bulk import CopyBehind, copies, insert_rows, table_of
 from contracts.store.models import (
     Contract,
     ContractHistory,
@@ -161,6 +161,10 @@ class RegisterWriter:
     _rejected: list[str] = field(default_factory=list, init=False)
     _seen: bytearray = field(default_factory=bytearray, init=False)  # a bit per contract id
     _new_providers: dict[str, Organisation] = field(default_factory=dict, init=False)
+    _behind: CopyBehind = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._behind = CopyBehind(self.session)
 
     def _snapshots(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """What the source held before under these keys (one chunk's)."""
@@ -202,6 +206,7 @@ class RegisterWriter:
     def _see_rejected(self) -> None:
         keys, self._rejected = self._rejected, []
         if keys:
+            self._behind.wait()
             found = self.session.scalars(
                 select(Contract.id).where(
                     Contract.source == self.source, Contract.source_key.in_(keys)
@@ -230,6 +235,7 @@ class RegisterWriter:
         pending, self._pending = self._pending, []
         if not pending:
             return
+        self._behind.wait()  # the last chunk's rows are stored before this one is compared
         self._create_providers(pending)
         existing = self._snapshots([r.source_key for r in pending])
         inserts: list[ImportedRow] = []
@@ -258,10 +264,10 @@ class RegisterWriter:
                             "source_row": record.row,
                         }
                     )
-        self._insert(inserts)
         self._update(updates)
         if moves:
             self.session.execute(update(Contract), moves)
+        self._insert(inserts)  # last: on PostgreSQL it is stored while the next chunk is read
 
     def _provider_id(self, record: ImportedRow) -> int:
         provider = record.provider
@@ -378,6 +384,10 @@ class RegisterWriter:
             }
             for r in records
         ]
+        contracts = table_of(Contract)
+        if copies(self.session, contracts, ["id", *rows[0]]):
+            self._copy_behind(records, rows)
+            return
         # A plain Core executemany (the ORM's bulk path costs a third more, for nothing
         # here) then one SELECT of the new ids: RETURNING with parameter order is
         # several times slower on SQLite for big chunks.
@@ -400,6 +410,31 @@ class RegisterWriter:
         if parties:
             insert_rows(self.session, table_of(ContractParty), parties)
         self.result.created += len(records)
+
+    def _copy_behind(self, records: list[ImportedRow], rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL: take the new contracts' ids from their sequence (one query), so
+        their parties need no SELECT of the ids back, and COPY both behind the reader."""
+        contracts = table_of(Contract)
+        ids = sorted(
+            self.session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"table": contracts.name, "n": len(rows)},
+            )
+        )
+        parties = []
+        for contract_id, record, row in zip(ids, records, rows, strict=True):
+            row["id"] = contract_id
+            parties.extend(self._party_rows(contract_id, record))
+            self._see(contract_id)
+        self._behind.send([(contracts, rows), (table_of(ContractParty), parties)])
+        self.result.created += len(records)
+
+    def close(self) -> None:
+        """Wait for the rows still being stored; raises the server's error, if any."""
+        self._behind.close()
 
     @staticmethod
     def _party_rows(contract_id: int, record: ImportedRow) -> list[dict[str, Any]]:
@@ -448,6 +483,7 @@ class RegisterWriter:
         """Write what is left and mark contracts no longer in the register."""
         self.flush()
         self._see_rejected()
+        self.close()
         held = self.session.execute(
             select(
                 Contract.id,
