@@ -57,8 +57,13 @@ class CopyBehind:
         self._pending: Future[None] | None = None
 
     def send(self, batches: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]) -> None:
-        """COPY each (table, rows) in order, behind the caller; rows must be COPY-able."""
+        """Store each (table, rows) in order: by COPY behind the caller where the rows
+        can go by COPY, else at once (SQLite, or columns with Python defaults)."""
         self.wait()
+        if not all(copies(self.session, table, list(rows[0])) for table, rows in batches if rows):
+            for table, rows in batches:
+                insert_rows(self.session, table, rows)
+            return
         prepared = [_prepared(self.session, table, rows) for table, rows in batches if rows]
         if not prepared:
             return

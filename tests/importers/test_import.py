@@ -592,3 +592,40 @@ def test_a_missing_contract_form_is_inferred_and_the_reason_stored(
     # The same file again changes nothing: the inference is the same.
     again = import_file(session, path)
     assert (again.unchanged, again.updated) == (4, 0)
+
+
+def _rows(
+    numbers: range, commissioner: str = "Mid Essex CCG", value: str = "£1,000"
+) -> list[list[str]]:
+    return [
+        [f"MSE-{n}", f"Service {n}", commissioner, "Provide CIC", "01/04/2016", "31/03/2019", value]
+        for n in numbers
+    ]
+
+
+def test_a_register_of_many_chunks_imports_and_reimports_as_one(
+    sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chunks of 3: each chunk's rows are compared with the store after the last is written
+    # (on PostgreSQL the last chunk is still being stored while the next is read)
+    monkeypatch.setattr("contracts.store.imports.CHUNK_SIZE", 3)
+    path = simple_register(tmp_path / "many.xlsx", _rows(range(1, 11)))
+    with sessions.begin() as session:
+        report = import_file(session, path)
+        assert (report.created, report.written) == (10, True)
+    with sessions() as session:
+        first = {c.reference: c.id for c in session.scalars(select(Contract))}
+        assert len(first) == len(set(first.values())) == 10
+        assert all(c.lead_commissioner is not None for c in session.scalars(select(Contract)))
+    # 1-2 dropped, 3-4 now another commissioner's, 5-10 kept, 11-14 new
+    simple_register(path, _rows(range(3, 5), "99E") + _rows(range(5, 15)))
+    with sessions.begin() as session:
+        report = import_file(session, path)
+        assert (report.created, report.updated, report.unchanged, report.missing) == (4, 2, 6, 2)
+    with sessions() as session:
+        stored = {c.reference: c for c in session.scalars(select(Contract))}
+        assert {r: c.id for r, c in stored.items() if r in first} == first
+        assert [r for r, c in stored.items() if not c.in_register] == ["MSE-1", "MSE-2"]
+        codes_of = {r: c.lead_commissioner.code for r, c in stored.items() if c.lead_commissioner}
+        assert codes_of == {f"MSE-{n}": "99E" if n in (3, 4) else "06Q" for n in range(1, 15)}
+        assert count(session, ContractHistory) == 4  # two changed, two left the register

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from contracts.store.bulk import insert_rows, table_of
+from contracts.store.bulk import CopyBehind, insert_rows, table_of
 from contracts.store.models import (
     Organisation,
     OrganisationKind,
@@ -124,3 +125,47 @@ def test_enum_values_and_ids_go_through_copy(sessions: sessionmaker[Session]) ->
             select(ProposalCommissioner.role).where(ProposalCommissioner.proposal_id == "P-4")
         ).all()
     assert roles == [PartyRole.LEAD]
+
+
+def test_rows_sent_behind_are_stored_in_order_once_waited_for(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The second table's rows refer to the first's: they are stored after them."""
+    with sessions.begin() as session:
+        organisation = Organisation(
+            name="Acme Care Ltd", kind=OrganisationKind.OTHER, origin="import"
+        )
+        session.add(organisation)
+        session.flush()
+        behind = CopyBehind(session)
+        behind.send(
+            [
+                (table_of(Proposal), [_proposal(5), _proposal(6)]),
+                (
+                    table_of(ProposalCommissioner),
+                    [
+                        {"proposal_id": f"P-{n}", "organisation_id": organisation.id, "role": role}
+                        for n, role in ((5, PartyRole.LEAD), (6, PartyRole.ASSOCIATE))
+                    ],
+                ),
+            ]
+        )
+        behind.close()
+        stored = session.execute(
+            select(ProposalCommissioner.proposal_id, ProposalCommissioner.role).order_by(
+                ProposalCommissioner.proposal_id
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [("P-5", PartyRole.LEAD), ("P-6", PartyRole.ASSOCIATE)]
+
+
+def test_a_row_the_database_refuses_behind_is_raised(sessions: sessionmaker[Session]) -> None:
+    """A row naming no proposal breaks the foreign key: the caller hears of it, on
+    PostgreSQL when it waits for the COPY (or closes), on SQLite at once."""
+    with sessions() as session, session.begin():
+        behind = CopyBehind(session)
+        unknown = {"proposal_id": "P-404", "organisation_id": 1, "role": PartyRole.LEAD}
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
+            behind.send([(table_of(ProposalCommissioner), [unknown])])
+            behind.close()
+        session.rollback()
