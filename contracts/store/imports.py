@@ -162,13 +162,33 @@ class RegisterWriter:
     _seen: bytearray = field(default_factory=bytearray, init=False)  # a bit per contract id
     _new_providers: dict[str, Organisation] = field(default_factory=dict, init=False)
     _behind: CopyBehind = field(init=False)
+    _held_anything: bool | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self._behind = CopyBehind(self.session)
 
+    def _source_held_anything(self) -> bool:
+        """Whether the store held any contract of this source before this import.
+
+        When it held none (a register's first import), every chunk's comparison
+        and the search for contracts that left the register would find nothing:
+        they are skipped. Keys are unique within one import (a repeated key is an
+        error), and the source's lock keeps other imports of it out meanwhile.
+        """
+        if self._held_anything is None:
+            self._held_anything = (
+                self.session.scalar(
+                    select(Contract.id).where(Contract.source == self.source).limit(1)
+                )
+                is not None
+            )
+        return self._held_anything
+
     def _snapshots(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """What the source held before under these keys (one chunk's)."""
         existing: dict[str, dict[str, Any]] = {}
+        if not self._source_held_anything():
+            return existing
         rows = self.session.execute(
             select(*_SNAPSHOT_COLUMNS).where(
                 Contract.source == self.source, Contract.source_key.in_(keys)
@@ -205,7 +225,7 @@ class RegisterWriter:
 
     def _see_rejected(self) -> None:
         keys, self._rejected = self._rejected, []
-        if keys:
+        if keys and self._source_held_anything():
             self._behind.wait()
             found = self.session.scalars(
                 select(Contract.id).where(
@@ -484,6 +504,8 @@ class RegisterWriter:
         self.flush()
         self._see_rejected()
         self.close()
+        if not self._source_held_anything():
+            return self.result  # all it holds came from this import
         held = self.session.execute(
             select(
                 Contract.id,
