@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -100,13 +101,17 @@ def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]])
     ]
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     target = dialect.identifier_preparer.format_table(table)
-    values = [
-        [
-            value if process is None else process(value)
-            for value, process in zip((row[name] for name in columns), processors, strict=True)
-        ]
-        for row in rows
-    ]
+    # Most columns have no processor (text, integers, dates go as they are): the rows'
+    # values are taken at once and only the few that need it converted.
+    converted = [(i, process) for i, process in enumerate(processors) if process is not None]
+    if len(columns) == 1:
+        values = [[row[columns[0]]] for row in rows]
+    else:
+        take = itemgetter(*columns)
+        values = [list(take(row)) for row in rows]
+    for row_values in values if converted else ():
+        for i, process in converted:
+            row_values[i] = process(row_values[i])
     return f"COPY {target} ({names}) FROM STDIN", values
 
 

@@ -134,6 +134,8 @@ def row_key(title: str, provider: str, commissioner: str | None, start: dt.date 
 
 
 NEW_ORGANISATIONS_LOCK = "contracts: new organisations"
+# The roles as stored, looked up once (an Enum member's .value is a descriptor call).
+_LEAD, _ASSOCIATE = PartyRole.LEAD.value, PartyRole.ASSOCIATE.value
 
 
 def _plain(value: Any) -> Any:
@@ -436,9 +438,9 @@ class RegisterWriter:
         their parties need no SELECT of the ids back, and COPY both behind the reader."""
         contracts = table_of(Contract)
         ids = sorted(
-            self.session.scalars(
+            self.session.scalar(
                 text(
-                    "SELECT nextval(pg_get_serial_sequence(:table, 'id'))"
+                    "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id')))"
                     " FROM generate_series(1, :n)"
                 ),
                 {"table": contracts.name, "n": len(rows)},
@@ -464,17 +466,18 @@ class RegisterWriter:
                 {
                     "contract_id": contract_id,
                     "organisation_id": record.commissioner_id,
-                    "role": PartyRole.LEAD.value,
+                    "role": _LEAD,
                 }
             )
-        for associate in sorted(set(record.associate_ids) - {record.commissioner_id}):
-            rows.append(
-                {
-                    "contract_id": contract_id,
-                    "organisation_id": associate,
-                    "role": PartyRole.ASSOCIATE.value,
-                }
-            )
+        if record.associate_ids:  # most rows have none: no set to build
+            for associate in sorted(set(record.associate_ids) - {record.commissioner_id}):
+                rows.append(
+                    {
+                        "contract_id": contract_id,
+                        "organisation_id": associate,
+                        "role": _ASSOCIATE,
+                    }
+                )
         return rows
 
     def _update(self, updates: list[tuple[ImportedRow, dict[str, Any], int]]) -> None:
