@@ -7,13 +7,14 @@ chunk, never a flush per row — keeps the old values in ``ContractHistory``,
 and marks contracts that left the register ``in_register=False`` (never
 deleted). What the source held is read a chunk at a time, and the contracts
 the file still holds are one bit each, so memory does not grow with the
-register. The caller owns the transaction.
+register. On PostgreSQL a chunk's new contracts go by COPY on a worker thread
+while the importer reads the next chunk. The caller owns the transaction. (The
+rows' own types are in :mod:`contracts.store.import_rows`, importable from here.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
@@ -26,6 +27,12 @@ from contracts.organisations.index import OrganisationIndex
 from contracts.organisations.names import normalise_name
 from contracts.store import locks
 from contracts.store.bulk import CopyBehind, copies, insert_rows, table_of
+from contracts.store.import_rows import STORED_AS_WRITTEN as STORED_AS_WRITTEN
+from contracts.store.import_rows import ImportedRow as ImportedRow
+from contracts.store.import_rows import MissingContract as MissingContract
+from contracts.store.import_rows import NewProvider as NewProvider
+from contracts.store.import_rows import WriteResult as WriteResult
+from contracts.store.import_rows import row_key as row_key
 from contracts.store.models import (
     Contract,
     ContractHistory,
@@ -38,17 +45,6 @@ from contracts.store.models import (
 )
 
 CHUNK_SIZE = 2000
-# A register's columns that are the contract's own columns of the same name, stored as
-# the row gives them once parsed (the importer's canonical fields end with these).
-STORED_AS_WRITTEN: tuple[str, ...] = (
-    "start_date",
-    "end_date",
-    "annual_value",
-    "total_value",
-    "payment_mechanism",
-    "status",
-    "notes",
-)
 # The fields a re-import compares; provenance (file, sheet, row) is not a change.
 COMPARED_FIELDS: tuple[str, ...] = (
     "reference",
@@ -68,69 +64,6 @@ _SNAPSHOT_COLUMNS = (
     Contract.source_sheet,
     Contract.source_row,
 )
-
-
-@dataclass(frozen=True)
-class NewProvider:
-    """A provider the store does not know yet; created when its first row is written."""
-
-    name: str
-
-
-@dataclass
-class ImportedRow:
-    """One valid register row, ready to store (organisations already resolved)."""
-
-    source_key: str
-    title: str
-    provider: Organisation | NewProvider
-    commissioner_id: int | None
-    sheet: str
-    row: int
-    reference: str | None = None
-    associate_ids: tuple[int, ...] = ()
-    service_category: str | None = None
-    contract_form: str | None = None
-    contract_form_inferred: str | None = None  # why, when the register gave no form
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    annual_value: Decimal | None = None
-    total_value: Decimal | None = None
-    payment_mechanism: str | None = None
-    status: str | None = None
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
-class MissingContract:
-    """A contract the source held before that this import no longer contains."""
-
-    id: int
-    source_key: str
-    title: str
-    sheet: str | None
-    row: int | None
-
-
-@dataclass
-class WriteResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    moved: int = 0  # unchanged, but at another sheet/row than before
-    missing: list[MissingContract] = field(default_factory=list)
-    new_organisations: list[Organisation] = field(default_factory=list)
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.created or self.updated or self.moved or self.missing)
-
-
-def row_key(title: str, provider: str, commissioner: str | None, start: dt.date | None) -> str:
-    """The identity of a row without a reference: "row-" + a short hash of what it is."""
-    parts = [normalise_name(title), normalise_name(provider), normalise_name(commissioner or "")]
-    parts.append(start.isoformat() if start else "")
-    return "row-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 NEW_ORGANISATIONS_LOCK = "contracts: new organisations"
