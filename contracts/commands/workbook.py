@@ -8,7 +8,7 @@ import click
 
 from contracts.commands.context import store
 from contracts.commands.render import to_json
-from contracts.workbook import export, review
+from contracts.workbook import export
 
 
 @click.command("export")
@@ -80,6 +80,9 @@ def review_command(
 
     Example: contracts review proposals.xlsx --reviewer "J. Smith (finance)" --dry-run
     """
+    # Imported here: review reads with openpyxl, which export never needs.
+    from contracts.workbook import review
+
     with store(ctx).unit_of_work() as session:
         result = review.review_workbook(
             session, workbook, dry_run=dry_run, reviewer=reviewer, skip_invalid=skip_invalid

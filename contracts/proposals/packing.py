@@ -5,9 +5,10 @@ or one provider's acute services); a commissioning lead can sign only one of
 each. Picking the set that removes the most contracts is weighted set
 packing, NP-hard in general but easy here: the conflict graph (proposals
 joined where they share a contract) falls apart into small connected
-components, and each is solved exactly by OR-Tools' CP-SAT solver, which
-works in integers, so money in pence is compared to the penny with no
-floating-point tolerance.
+components, and each is solved exactly: a component of a few proposals (most
+of them) by trying every conflict-free choice, one with too many choices for
+that by OR-Tools' CP-SAT solver. Both work in integers, so money in pence is compared to the
+penny with no floating-point tolerance, and both give the same plan.
 
 The objective is lexicographic: most contracts removed (a proposal of n
 contracts removes n − 1), then most annual value covered (known values, in
@@ -172,13 +173,79 @@ def _weights(options: Sequence[Option], objective: Objective) -> list[list[int]]
     return [first, second]
 
 
+# A component is solved by trying every conflict-free choice while that means at most
+# this many steps (a few dozen for almost every component at 100,000 contracts); past
+# it, CP-SAT solves it. Building a CP-SAT model, and loading OR-Tools at all, costs more
+# than enumerating a small component.
+ENUMERATE_STEPS = 2**16
+
+
+class _TooManyChoices(Exception):
+    """The component has more conflict-free choices than are worth trying one by one."""
+
+
 def _solve(component: Sequence[Option], objective: Objective) -> list[str]:
     """The IDs of the best plan inside one connected component of the conflict graph."""
     if len(component) == 1:  # nothing to conflict with: a proposal always helps
         return [component[0].id]
+    options = sorted(component, key=lambda o: o.id)
+    try:
+        return _enumerate(options, objective)
+    except _TooManyChoices:
+        return _solve_cp_sat(options, objective)
+
+
+def _enumerate(
+    options: Sequence[Option], objective: Objective, steps: int = ENUMERATE_STEPS
+) -> list[str]:
+    """The best plan by trying every conflict-free choice: CP-SAT's answer, tie-break included.
+
+    ``options`` are in ID order. The search takes each proposal before leaving it out,
+    so choices come in order of earliest IDs first; only a strictly better score
+    replaces the best so far, so among equal plans the one with the earliest IDs stays.
+    Raises :class:`_TooManyChoices` after ``steps`` steps.
+    """
+    weights = _folded(_weights(options, objective))
+    clashes = [0] * len(options)
+    for i, option in enumerate(options):
+        for j in range(i + 1, len(options)):
+            if not option.contracts.isdisjoint(options[j].contracts):
+                clashes[i] |= 1 << j
+                clashes[j] |= 1 << i
+    end = len(options)
+    best_score, best_taken, left = -1, 0, steps
+
+    def search(index: int, taken: int, blocked: int, score: int) -> None:
+        nonlocal best_score, best_taken, left
+        left -= 1
+        if left < 0:
+            raise _TooManyChoices
+        while index < end and blocked >> index & 1:
+            index += 1  # conflicts with one taken: left out, no choice to make
+        if index == end:
+            if score > best_score:
+                best_score, best_taken = score, taken
+            return
+        search(index + 1, taken | 1 << index, blocked | clashes[index], score + weights[index])
+        search(index + 1, taken, blocked, score)
+
+    search(0, 0, 0, 0)
+    return [o.id for i, o in enumerate(options) if best_taken >> i & 1]
+
+
+def _folded(levels: list[list[int]]) -> list[int]:
+    """The levels as one weight per proposal, exact whatever its size (Python's integers)."""
+    weights = levels[0]
+    for level in levels[1:]:
+        scale = sum(abs(w) for w in level) + 1
+        weights = [a * scale + b for a, b in zip(weights, level, strict=True)]
+    return weights
+
+
+def _solve_cp_sat(options: Sequence[Option], objective: Objective) -> list[str]:
+    """The best plan by OR-Tools' CP-SAT solver, for components too large to enumerate."""
     from ortools.sat.python import cp_model
 
-    options = sorted(component, key=lambda o: o.id)
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(o.id) for o in options]
     holders: dict[int, list[cp_model.IntVar]] = defaultdict(list)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.errors import PlanConflict, PlanError
+from contracts.proposals import packing
 from contracts.proposals.packing import Objective, Option, accepted_conflicts, choose
 from contracts.proposals.plan import Term, co_terminate, default_go_live, months_between
 from contracts.store.models import ProposalStatus
@@ -188,6 +189,37 @@ def test_plan_invariants(options: list[Option], random: object) -> None:
     shuffled = list(options)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert choose(shuffled) == packing
+
+
+@st.composite
+def components(draw: st.DrawFn) -> list[Option]:
+    """Proposals in ID order as the solvers get them, over few contracts (dense
+    conflicts, many ties) or many (sparse ones)."""
+    count = draw(st.integers(2, 16))
+    spread = draw(st.integers(3, 3 * count))
+    return [
+        option(
+            f"P-{n:02d}",
+            draw(st.sets(st.integers(0, spread), min_size=1, max_size=5)),
+            draw(st.sampled_from([-5, 0, 1, 100, 100, 250, 10**12, 2**48])),  # 2**48: two stages
+        )
+        for n in range(count)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(components(), st.sampled_from(list(Objective)))
+def test_enumeration_chooses_what_cp_sat_chooses(
+    options: list[Option], objective: Objective
+) -> None:
+    # The same plan, tie-break included: the plan must not depend on a component's size.
+    assert packing._enumerate(options, objective) == packing._solve_cp_sat(options, objective)
+
+
+def test_a_component_with_too_many_choices_to_try_goes_to_cp_sat() -> None:
+    ring = [option(f"P-{n:02d}", {n, (n + 1) % 40}, pence=5) for n in range(40)]
+    with pytest.raises(packing._TooManyChoices):
+        packing._enumerate(ring, Objective.CONTRACTS)
 
 
 def test_a_large_component_is_solved_exactly() -> None:
