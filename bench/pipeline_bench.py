@@ -11,7 +11,8 @@ same files in the same run:
   ``--commissioner`` the sample prints);
 - ``duplicates``, ``propose``, ``plan`` (where the command exists), ``summary``;
 - ``export``, against floor *write*: XlsxWriter in constant-memory mode writing
-  the same number of cells of each sheet, cycling the export's own first rows;
+  the same number of cells of each sheet, cycling the export's own first rows (its
+  text, numbers, dates and formulas, each with ``write``/``write_datetime``);
 - ``review`` of the exported workbook, unchanged;
 - ``contracts --help``.
 
@@ -120,26 +121,39 @@ else:
 """
 
 BARE_WRITE = """
-import json, sys
+import datetime as dt, json, sys
 import xlsxwriter
 shape = json.load(open(sys.argv[1]))
 workbook = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
+date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
 for sheet in shape:
     worksheet = workbook.add_worksheet(sheet["name"])
     rows = sheet["rows"] or [[None]]
+    rows = [[dt.datetime.fromisoformat(v["date"]) if isinstance(v, dict) else v for v in row]
+            for row in rows]
     for r in range(sheet["count"]):
         for c, value in enumerate(rows[r % len(rows)]):
-            if value is not None:
-                worksheet.write(r, c, value)
+            if isinstance(value, dt.datetime):
+                worksheet.write_datetime(r, c, value, date_format)
+            elif value is not None:
+                worksheet.write(r, c, value)  # text, a number, or "=..." as a formula
 workbook.close()
 """
 
 
 def workbook_shape(path: Path, sample_rows: int = 200) -> list[dict[str, object]]:
-    """Each sheet's row count and its first rows, for the bare writer to cycle."""
+    """Each sheet's row count and its first rows, for the bare writer to cycle: every
+    cell the export wrote, dates (as {"date": ISO}) and formulas ("=...") included."""
+    import datetime as dt
+
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    def cell(value: object) -> object:
+        if isinstance(value, dt.datetime | dt.date):
+            return {"date": value.isoformat()}
+        return value if isinstance(value, int | float | str) else None
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     shape = []
     for sheet in workbook.worksheets:
         rows: list[list[object]] = []
@@ -147,7 +161,7 @@ def workbook_shape(path: Path, sample_rows: int = 200) -> list[dict[str, object]
         for row in sheet.iter_rows(values_only=True):
             count += 1
             if len(rows) < sample_rows:
-                rows.append([v if isinstance(v, int | float | str) else None for v in row])
+                rows.append([cell(v) for v in row])
         shape.append({"name": sheet.title, "count": count, "rows": rows})
     workbook.close()
     return shape
