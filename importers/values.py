@@ -11,6 +11,7 @@ repr, so 0.1 is 0.10, not 0.1000000000000000055….
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -130,6 +131,12 @@ def foreign_currency(text: str) -> str | None:
     return None
 
 
+# Registers repeat the same few spellings of money and dates on thousands of rows: each is
+# parsed once (the results are immutable).
+_REPEATED_SPELLINGS = 1 << 14
+
+
+@functools.lru_cache(maxsize=_REPEATED_SPELLINGS)
 def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None:
     if _is_unknown(raw):
         return None
@@ -278,6 +285,7 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
     return _parse_date_text(str(raw), order)
 
 
+@functools.lru_cache(maxsize=_REPEATED_SPELLINGS)
 def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
     text = " ".join(raw.strip().lower().split())
     if text in UNKNOWN_DATE_WORDS:
