@@ -360,7 +360,10 @@ def text_problem(name: str, text: str | None) -> Problem | None:
     """Why cleaned cell text cannot be stored as it is: a control character, or too long."""
     if not text:
         return None
-    control = _CONTROL.search(text)
+    # isprintable() first: a quick pass that clears almost every cell (cleaned text keeps
+    # no whitespace but spaces, so only the characters _CONTROL finds can fail it, or
+    # other unprintable ones it lets through).
+    control = None if text.isprintable() else _CONTROL.search(text)
     if control is not None:
         return _problem(codes.CONTROL_CHARACTER, point=ord(control.group()))
     limit = TEXT_LIMITS.get(name)
