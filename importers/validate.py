@@ -8,6 +8,7 @@ in-memory :class:`OrganisationIndex`, once per distinct spelling.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from importers.parties import Parties
 from importers.place import Place
 from importers.values import (
     DAY_FIRST,
+    TEXT_LIMITS,
     Problem,
     annual_from_total,
     clean_text,
@@ -39,6 +41,8 @@ from importers.values import (
     text_problem,
 )
 
+# Text with no limit of its own (notes; codes, which are looked up) is never too long.
+MAX_TEXT = sys.maxsize
 # A contract longer than this is "multi-year", where the total must cover a year.
 MULTI_YEAR_DAYS = 366
 # The fields read as text: cleaned, checked for control characters and length.
@@ -82,6 +86,7 @@ class RowValidator:
     parties: Parties = field(init=False)
     _warned_vocabulary: set[tuple[str, str]] = field(default_factory=set, init=False)
     _text_cells: tuple[tuple[str, int | None, bool], ...] = field(default=(), init=False)
+    _text_limits: dict[str, int] = field(default_factory=dict, init=False)
     _canonical: dict[tuple[str, str], str | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +96,7 @@ class RowValidator:
             (name, self.columns.fields.get(name), name in self.columns.parts)
             for name in TEXT_FIELDS
         )
+        self._text_limits = {name: TEXT_LIMITS.get(name, MAX_TEXT) for name in TEXT_FIELDS}
 
     # --- cells ---------------------------------------------------------------
 
@@ -157,7 +163,7 @@ class RowValidator:
             findings.append(place.finding(kind, cell=place.row(number), value=value, **params))
 
         text: dict[str, str | None] = {}
-        width = len(values)
+        width, limits = len(values), self._text_limits
         for name, column, part in self._text_cells:
             # self.raw() and clean_text() inline: this runs for every cell of a register.
             value = values[column] if column is not None and column < width else None
@@ -166,8 +172,10 @@ class RowValidator:
             else:
                 cleaned = clean_text(value)
             text[name] = cleaned
-            if cleaned and (issue := text_problem(name, cleaned)) is not None:
-                problem(name, issue, cleaned[:60])
+            # text_problem() only where it will find one: printable and short enough is fine.
+            suspect = cleaned and (not cleaned.isprintable() or len(cleaned) > limits[name])
+            if suspect and (issue := text_problem(name, cleaned)) is not None:
+                problem(name, issue, (cleaned or "")[:60])
         reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}
