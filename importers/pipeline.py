@@ -16,10 +16,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, nullcontext
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
 from contracts.errors import InputRejected
@@ -47,6 +45,9 @@ from importers.report import ImportReport, SheetReport
 from importers.sheet_checks import check_totals, not_a_contract_check, shared_references
 from importers.table import Table, find_table, is_blank, is_grand_total, is_totals_row
 from importers.validate import RowValidator
+
+if TYPE_CHECKING:  # rich is loaded only for a progress bar on a terminal
+    from rich.progress import Progress
 
 # Rows read ahead to decide whether a date column is day- or month-first.
 DATE_LOOKAHEAD_ROWS = 5000
@@ -147,6 +148,9 @@ class _FileState:
 def _progress_for(register: RegisterFile, show: bool) -> AbstractContextManager[Progress | None]:
     if not show or register.expected_rows < PROGRESS_MIN_ROWS:
         return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("importing {task.description}"),
         BarColumn(),

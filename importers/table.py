@@ -47,7 +47,10 @@ class Table:
 
 
 def is_blank(values: tuple[Any, ...]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+    for value in values:  # a plain loop: this runs on every row of every register
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
 
 
 def _text_labels(values: tuple[Any, ...]) -> list[str | None]:
@@ -171,9 +174,10 @@ def find_table(sheet: SheetRows, mapping: dict[str, str]) -> Table | Iterable[Ro
 
 def is_totals_row(values: tuple[Any, ...]) -> bool:
     """A row labelled "Total", "Grand total", "Totals:" or "Sub-total" in any text cell."""
-    return any(
-        isinstance(v, str) and _TOTAL_WORDS.match(v.strip()) for v in values[:6] if v is not None
-    )
+    for value in values[:6]:  # a plain loop: this runs on every row of every register
+        if isinstance(value, str) and value and _TOTAL_WORDS.match(value.strip()):
+            return True
+    return False
 
 
 def is_grand_total(values: tuple[Any, ...]) -> bool:

@@ -11,6 +11,7 @@ repr, so 0.1 is 0.10, not 0.1000000000000000055….
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -130,6 +131,12 @@ def foreign_currency(text: str) -> str | None:
     return None
 
 
+# Registers repeat the same few spellings of money and dates on thousands of rows: each is
+# parsed once (the results are immutable).
+_REPEATED_SPELLINGS = 1 << 14
+
+
+@functools.lru_cache(maxsize=_REPEATED_SPELLINGS)
 def _parse_money_text(raw: str, multiplier: Decimal) -> Decimal | Problem | None:
     if _is_unknown(raw):
         return None
@@ -278,6 +285,7 @@ def parse_date(raw: object, order: str = DAY_FIRST) -> dt.date | Problem | None:
     return _parse_date_text(str(raw), order)
 
 
+@functools.lru_cache(maxsize=_REPEATED_SPELLINGS)
 def _parse_date_text(raw: str, order: str) -> dt.date | Problem | None:
     text = " ".join(raw.strip().lower().split())
     if text in UNKNOWN_DATE_WORDS:
@@ -352,7 +360,10 @@ def text_problem(name: str, text: str | None) -> Problem | None:
     """Why cleaned cell text cannot be stored as it is: a control character, or too long."""
     if not text:
         return None
-    control = _CONTROL.search(text)
+    # isprintable() first: a quick pass that clears almost every cell (cleaned text keeps
+    # no whitespace but spaces, so only the characters _CONTROL finds can fail it, or
+    # other unprintable ones it lets through).
+    control = None if text.isprintable() else _CONTROL.search(text)
     if control is not None:
         return _problem(codes.CONTROL_CHARACTER, point=ord(control.group()))
     limit = TEXT_LIMITS.get(name)

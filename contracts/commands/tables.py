@@ -18,13 +18,14 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from contracts.store.money import format_gbp
+
+if TYPE_CHECKING:  # rich is loaded when a table is drawn: `import` and JSON output need none
+    from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,6 +115,8 @@ class Layout:
     width: int
 
     def table(self, rows: Iterable[Mapping[str, Any]], *, title: str | None = None) -> Table:
+        from rich.table import Table
+
         table = Table(title=title, header_style="bold", expand=False)
         for column in self.shown:
             fixed = column.kind != TEXT
@@ -129,6 +132,8 @@ class Layout:
         return table
 
     def print(self, rows: Iterable[Mapping[str, Any]], *, title: str | None = None) -> None:
+        from rich.console import Console
+
         console = Console(width=self.width, soft_wrap=False)
         console.print(self.table(rows, title=title))
 

@@ -80,9 +80,36 @@ def simplify(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
+# Every word a rule below acts on (the council prefixes by their first word). A name with
+# none of them and no lone letter (initials) is its simplified self: most codes and many
+# names, which then skip the rules (an index of England's organisations normalises
+# thousands of names each time a command starts).
+_RULE_WORDS = frozenset(
+    {
+        *_TOKEN_SYNONYMS,
+        *(word for phrase, _ in _PHRASES for word in phrase.split()),
+        *(word for form in _LEGAL_FORMS for word in form),
+        *_COUNCIL_ABBREVIATIONS,
+        *(prefix[0] for prefix in _COUNCIL_PREFIXES),
+        "council",
+        "the",
+        "nhs",
+    }
+)
+
+
 @functools.lru_cache(maxsize=1 << 16)  # pure, and registers repeat names on many rows
 def normalise_name(text: str) -> str:
     """The lookup key of an organisation name or code (case and punctuation blind)."""
+    simple = simplify(text)
+    words = simple.split()
+    if _RULE_WORDS.isdisjoint(words) and not any(len(w) == 1 and w.isalpha() for w in words):
+        return simple
+    return settled_name(text)
+
+
+def settled_name(text: str) -> str:
+    """:func:`normalise_name` by the rules alone, applied until they change nothing."""
     key = _normalise_once(text)
     while True:  # the rules feed each other ("The X Ltd" → "The X" → "X"); stop when settled
         again = _normalise_once(key)
