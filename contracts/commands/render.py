@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -20,6 +20,7 @@ import click
 
 from contracts.commands.formats import FORMATS as FORMATS
 from contracts.commands.formats import RAW_CSV as RAW_CSV
+from contracts.commands.table_stream import print_streamed
 from contracts.commands.tables import (
     DATE,
     ID,
@@ -68,6 +69,11 @@ def to_json(data: Any, out: TextIO | None = None) -> None:
     # 25,000 proposals) and json.dumps holds the whole text (100 MB at national scale).
     target = out or sys.stdout
     encoder = json.JSONEncoder(indent=2, default=default, ensure_ascii=False)
+    if isinstance(data, Iterator):  # a list read as it is written: one item at a time
+        for text in _lazy_list(encoder, data, ""):
+            target.write(text)
+        target.write("\n")
+        return
     if _has_lazy(data):  # each item written as it is encoded: one item's text at a time
         for text in _lazy_tokens(encoder, data):
             target.write(text)
@@ -96,12 +102,18 @@ def _lazy_tokens(encoder: json.JSONEncoder, data: dict[str, Any]) -> Iterator[st
         if not isinstance(value, Iterator):
             yield encoder.encode(value).replace("\n", "\n  ")
             continue
-        empty = True
-        for item in value:
-            yield ("[" if empty else ",") + "\n    " + encoder.encode(item).replace("\n", "\n    ")
-            empty = False
-        yield "[]" if empty else "\n  ]"
+        yield from _lazy_list(encoder, value, "  ")
     yield "\n}" if data else "}"
+
+
+def _lazy_list(encoder: json.JSONEncoder, items: Iterator[Any], indent: str) -> Iterator[str]:
+    """The text ``encoder`` would give for ``list(items)`` at ``indent``, an item at a time."""
+    inner = "\n" + indent + "  "
+    empty = True
+    for item in items:
+        yield ("[" if empty else ",") + inner + encoder.encode(item).replace("\n", inner)
+        empty = False
+    yield "[]" if empty else "\n" + indent + "]"
 
 
 def csv_cell(value: Any, *, raw: bool = False) -> Any:
@@ -234,13 +246,22 @@ CONTRACT_TABLE = (
 
 
 def contract_list(
-    data: list[dict[str, Any]], fmt: str, *, chosen: list[str] | None, wide: bool
+    read: Callable[[], Iterator[dict[str, Any]]],
+    count: int,
+    fmt: str,
+    *,
+    chosen: list[str] | None,
+    wide: bool,
 ) -> None:
-    """`contracts list`: a table that fits the terminal, or every field for scripts."""
+    """`contracts list`: a table that fits the terminal, or every field for scripts; each
+    row written as ``read()`` gives it (the table reads twice: widths first)."""
     if fmt == "table":
-        print_rows(data, CONTRACT_TABLE, title=f"{len(data)} contracts", chosen=chosen, wide=wide)
+        title = f"{count} contracts"
+        print_streamed(read, CONTRACT_TABLE, title=title, chosen=chosen, wide=wide)
+    elif fmt == "json":
+        to_json(read())
     else:
-        emit(data, CONTRACT_COLUMNS, fmt)
+        to_csv(read(), CONTRACT_COLUMNS, sys.stdout)
 
 
 SUMMARY_COLUMNS = ("name", "code", "contracts", "annual_value", "unknown_values")
@@ -435,18 +456,26 @@ PROPOSAL_TABLE = (
 
 
 def proposal_list(
-    data: list[dict[str, Any]],
+    read: Callable[[], Iterator[dict[str, Any]]],
+    count: int,
     fmt: str,
     *,
     chosen: list[str] | None = None,
     wide: bool = False,
 ) -> None:
-    """`contracts proposals list`: a table that fits the terminal, or the JSON shape."""
+    """`contracts proposals list`: a table that fits the terminal, or the JSON shape; each
+    proposal written as ``read()`` gives it (the table reads twice: widths first)."""
     if fmt == "table":
-        rows = [_proposal_row(d) for d in data]
-        print_rows(rows, PROPOSAL_TABLE, title=f"{len(data)} proposals", chosen=chosen, wide=wide)
-        return
-    emit([_proposal_row(d) for d in data], PROPOSAL_COLUMNS, fmt, json_data=data)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            return (_proposal_row(d) for d in read())
+
+        title = f"{count} proposals"
+        print_streamed(rows, PROPOSAL_TABLE, title=title, chosen=chosen, wide=wide)
+    elif fmt == "json":
+        to_json(read())
+    else:
+        to_csv((_proposal_row(d) for d in read()), PROPOSAL_COLUMNS, sys.stdout)
 
 
 def proposal_card(data: dict[str, Any], fmt: str) -> None:
