@@ -18,7 +18,7 @@ from contracts.commands.render import PROPOSAL_TABLE, proposal_card, proposal_li
 from contracts.commands.sorting import Order, money, sort_items, sort_option
 from contracts.commands.tables import parse_columns, table_options
 from contracts.commands.timeline import plan_report
-from contracts.proposals import decisions, shapes
+from contracts.proposals import decisions, listing, shapes
 from contracts.proposals import stored as proposals
 from contracts.proposals.packing import Objective
 from contracts.proposals.plan import make_plan
@@ -178,12 +178,20 @@ def proposals_list(
     """
     chosen = parse_columns(PROPOSAL_TABLE, columns)
     with store(ctx).unit_of_work() as session:
-        found = decisions.list_proposals(
+        keys = listing.proposal_keys(
             session, status=status, rule=rule, commissioner=commissioner, provider=provider
         )
-        data = [shapes.proposal_json(p) for p in found]
         hint_if_empty_default(ctx, session)
-    proposal_list(sort_items(data, PROPOSAL_ORDERS, sort), fmt, chosen=chosen, wide=wide)
+        ids = [key["id"] for key in sort_items(keys, PROPOSAL_ORDERS, sort)]
+        del keys
+        # Written as read, a chunk at a time; the table reads them twice (widths, then rows).
+        proposal_list(
+            lambda: map(shapes.proposal_json, listing.proposal_views(session, ids)),
+            len(ids),
+            fmt,
+            chosen=chosen,
+            wide=wide,
+        )
 
 
 @proposals_group.command("show")

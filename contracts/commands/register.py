@@ -14,18 +14,20 @@ from contracts.commands.render import (
     contract_list,
     register_summary,
 )
-from contracts.commands.sorting import Order, money, sort_items
+from contracts.commands.sorting import Order, sort_items
 from contracts.commands.tables import parse_columns, table_options
 from contracts.proposals.summary import summarise_register
-from contracts.store import register
+from contracts.store import listing, register
 
+# Each order reads the value contract_keys gives beside a contract's id (money as a
+# Decimal, dates as dates, names as text): the second of the pair.
 CONTRACT_ORDERS = {
-    "value": Order(lambda c: money(c["annual_value"]), largest_first=True),
-    "start": Order(lambda c: c["start_date"]),
-    "end": Order(lambda c: c["end_date"]),
-    "provider": Order(lambda c: c["provider"]),
-    "commissioner": Order(lambda c: c["commissioner"]),
-    "title": Order(lambda c: c["title"]),
+    "value": Order(lambda key: key[1], largest_first=True),
+    "start": Order(lambda key: key[1]),
+    "end": Order(lambda key: key[1]),
+    "provider": Order(lambda key: key[1]),
+    "commissioner": Order(lambda key: key[1]),
+    "title": Order(lambda key: key[1]),
 }
 
 
@@ -68,21 +70,30 @@ def list_command(
     Example: contracts list --active-on 01/04/2016 --ending-before 01/04/2018
     """
     chosen = parse_columns(CONTRACT_TABLE, columns)
+    sort = sort or ("end" if ending_before else "register")
     with store(ctx).unit_of_work() as session:
-        found = register.list_contracts(
+        keys = listing.contract_keys(
             session,
+            sort_by=None if sort == "register" else sort,
             commissioner=commissioner,
             provider=provider,
             service_category=category,
             active_on=active_on,
             ending_before=ending_before,
         )
-        data = [register.contract_json(c) for c in found]
         hint_if_empty_default(ctx, session)
-    sort = sort or ("end" if ending_before else "register")
-    if sort != "register":
-        data = sort_items(data, CONTRACT_ORDERS, sort)
-    contract_list(data, fmt, chosen=chosen, wide=wide)
+        if sort != "register":
+            keys = sort_items(keys, CONTRACT_ORDERS, sort)
+        ids = [key[0] for key in keys]
+        del keys
+        # Written as read, a chunk at a time; the table reads them twice (widths, then rows).
+        contract_list(
+            lambda: listing.contract_rows(session, ids),
+            len(ids),
+            fmt,
+            chosen=chosen,
+            wide=wide,
+        )
 
 
 @click.command("show")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -20,6 +19,8 @@ import click
 
 from contracts.commands.formats import FORMATS as FORMATS
 from contracts.commands.formats import RAW_CSV as RAW_CSV
+from contracts.commands.json_out import to_json as to_json
+from contracts.commands.table_stream import print_streamed
 from contracts.commands.tables import (
     DATE,
     ID,
@@ -52,56 +53,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return "; ".join(str(_plain(v)) for v in value)
     return value
-
-
-def to_json(data: Any, out: TextIO | None = None) -> None:
-    """Write ``data`` as JSON (Decimals as two-place strings, dates ISO)."""
-
-    def default(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return f"{value:.2f}"
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-    # Streamed in batches of tokens: json.dump writes each token separately (seconds at
-    # 25,000 proposals) and json.dumps holds the whole text (100 MB at national scale).
-    target = out or sys.stdout
-    encoder = json.JSONEncoder(indent=2, default=default, ensure_ascii=False)
-    if _has_lazy(data):  # each item written as it is encoded: one item's text at a time
-        for text in _lazy_tokens(encoder, data):
-            target.write(text)
-        target.write("\n")
-        return
-    batch: list[str] = []
-    for token in encoder.iterencode(data):
-        batch.append(token)
-        if len(batch) >= 8192:
-            target.write("".join(batch))
-            batch.clear()
-    batch.append("\n")
-    target.write("".join(batch))
-
-
-def _has_lazy(data: Any) -> bool:
-    return isinstance(data, dict) and any(isinstance(v, Iterator) for v in data.values())
-
-
-def _lazy_tokens(encoder: json.JSONEncoder, data: dict[str, Any]) -> Iterator[str]:
-    """The text ``encoder`` would give for ``data``, whose iterator values (a command's
-    thousands of items) are encoded one item at a time, never held as one list."""
-    yield "{"
-    for n, (key, value) in enumerate(data.items()):
-        yield ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
-        if not isinstance(value, Iterator):
-            yield encoder.encode(value).replace("\n", "\n  ")
-            continue
-        empty = True
-        for item in value:
-            yield ("[" if empty else ",") + "\n    " + encoder.encode(item).replace("\n", "\n    ")
-            empty = False
-        yield "[]" if empty else "\n  ]"
-    yield "\n}" if data else "}"
 
 
 def csv_cell(value: Any, *, raw: bool = False) -> Any:
@@ -234,13 +185,22 @@ CONTRACT_TABLE = (
 
 
 def contract_list(
-    data: list[dict[str, Any]], fmt: str, *, chosen: list[str] | None, wide: bool
+    read: Callable[[], Iterator[dict[str, Any]]],
+    count: int,
+    fmt: str,
+    *,
+    chosen: list[str] | None,
+    wide: bool,
 ) -> None:
-    """`contracts list`: a table that fits the terminal, or every field for scripts."""
+    """`contracts list`: a table that fits the terminal, or every field for scripts; each
+    row written as ``read()`` gives it (the table reads twice: widths first)."""
     if fmt == "table":
-        print_rows(data, CONTRACT_TABLE, title=f"{len(data)} contracts", chosen=chosen, wide=wide)
+        title = f"{count} contracts"
+        print_streamed(read, CONTRACT_TABLE, title=title, chosen=chosen, wide=wide)
+    elif fmt == "json":
+        to_json(read())
     else:
-        emit(data, CONTRACT_COLUMNS, fmt)
+        to_csv(read(), CONTRACT_COLUMNS, sys.stdout)
 
 
 SUMMARY_COLUMNS = ("name", "code", "contracts", "annual_value", "unknown_values")
@@ -435,18 +395,26 @@ PROPOSAL_TABLE = (
 
 
 def proposal_list(
-    data: list[dict[str, Any]],
+    read: Callable[[], Iterator[dict[str, Any]]],
+    count: int,
     fmt: str,
     *,
     chosen: list[str] | None = None,
     wide: bool = False,
 ) -> None:
-    """`contracts proposals list`: a table that fits the terminal, or the JSON shape."""
+    """`contracts proposals list`: a table that fits the terminal, or the JSON shape; each
+    proposal written as ``read()`` gives it (the table reads twice: widths first)."""
     if fmt == "table":
-        rows = [_proposal_row(d) for d in data]
-        print_rows(rows, PROPOSAL_TABLE, title=f"{len(data)} proposals", chosen=chosen, wide=wide)
-        return
-    emit([_proposal_row(d) for d in data], PROPOSAL_COLUMNS, fmt, json_data=data)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            return (_proposal_row(d) for d in read())
+
+        title = f"{count} proposals"
+        print_streamed(rows, PROPOSAL_TABLE, title=title, chosen=chosen, wide=wide)
+    elif fmt == "json":
+        to_json(read())
+    else:
+        to_csv((_proposal_row(d) for d in read()), PROPOSAL_COLUMNS, sys.stdout)
 
 
 def proposal_card(data: dict[str, Any], fmt: str) -> None:

@@ -151,7 +151,7 @@ class Layout:
 
 def layout(
     columns: Sequence[Column],
-    rows: Sequence[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     *,
     chosen: Sequence[str] | None = None,
     wide: bool = False,
@@ -166,17 +166,7 @@ def layout(
     """
     width = width or terminal_width()
     by_key = {c.key: c for c in columns}
-    natural: dict[str, int] = {}
-    least: dict[str, int] = {}
-    for column in columns:
-        texts = [cell(row.get(column.key), column.kind) for row in rows]
-        longest = max([len(column.title), *(_longest(t) for t in texts)])
-        natural[column.key] = longest
-        if column.kind == TEXT:
-            word = max([len(column.title), *(_longest_word(t) for t in texts)])
-            least[column.key] = min(longest, max(column.least, min(word, 24)))
-        else:
-            least[column.key] = longest
+    natural, least = _measure(columns, rows)
     if wide or chosen:
         shown = [by_key[k] for k in chosen] if chosen else list(columns)
         if wide:
@@ -197,6 +187,28 @@ def layout(
     total = sum(widths.values()) + PER_COLUMN * len(shown) + EDGE
     hidden = [c for c in columns if c not in shown]
     return Layout(shown, widths, hidden if not chosen else [], max(width, total))
+
+
+def _measure(
+    columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Each column's natural width (its longest line) and least (what a text column may
+    wrap to), in one pass over ``rows``: a listing streams them, never holding them all."""
+    natural = {c.key: len(c.title) for c in columns}
+    words = dict(natural)
+    for row in rows:
+        for column in columns:
+            shown = cell(row.get(column.key), column.kind)
+            natural[column.key] = max(natural[column.key], _longest(shown))
+            if column.kind == TEXT:
+                words[column.key] = max(words[column.key], _longest_word(shown))
+    least = {
+        c.key: min(natural[c.key], max(c.least, min(words[c.key], 24)))
+        if c.kind == TEXT
+        else natural[c.key]
+        for c in columns
+    }
+    return natural, least
 
 
 def _share(

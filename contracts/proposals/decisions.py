@@ -60,8 +60,34 @@ def list_proposals(
     provider: str | None = None,
 ) -> list[Proposal]:
     """Stored proposals, by rule and then the largest value first; filtered by status, rule,
-    a commissioner party to them or a provider (theirs or a member's), by name or code."""
-    statement = _with_everything(select(Proposal))
+    a commissioner party to them or a provider (theirs or a member's), by name or code.
+    (`proposals list` reads the same proposals a chunk at a time: :mod:`.listing`.)"""
+    statement = filter_proposals(
+        session,
+        _with_everything(select(Proposal)),
+        status=status,
+        rule=rule,
+        commissioner=commissioner,
+        provider=provider,
+    )
+    proposals = list(session.scalars(statement))
+    return sorted(
+        proposals,
+        key=lambda p: (p.rule, p.annual_value is None, -(p.annual_value or 0), p.id),
+    )
+
+
+def filter_proposals(
+    session: Session,
+    statement: Any,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    commissioner: str | None = None,
+    provider: str | None = None,
+) -> Any:
+    """``statement`` (a select from proposals) narrowed in SQL; an unknown status, rule or
+    organisation is an error that says what there is."""
     if status is not None:
         wanted = status.strip().lower()
         if wanted not in {s.value for s in ProposalStatus}:
@@ -69,7 +95,7 @@ def list_proposals(
             raise ContractsError(f"'{status}' is not a proposal status; use one of {listed}")
         statement = statement.where(Proposal.status == wanted)
     if rule is not None:
-        rules = sorted(set(session.scalars(select(Proposal.rule))))
+        rules = sorted(set(session.scalars(select(Proposal.rule).distinct())))
         if rule not in rules:
             near = difflib.get_close_matches(rule, rules, n=1, cutoff=0.5)
             hint = f"did you mean '{near[0]}'? " if near else ""
@@ -91,11 +117,7 @@ def list_proposals(
                 Proposal.members.any(ProposalMember.contract.has(Contract.provider_id == org.id)),
             )
         )
-    proposals = list(session.scalars(statement))
-    return sorted(
-        proposals,
-        key=lambda p: (p.rule, p.annual_value is None, -(p.annual_value or 0), p.id),
-    )
+    return statement
 
 
 def find_proposal(session: Session, proposal_id: str) -> Proposal:

@@ -38,8 +38,49 @@ def list_contracts(
 
     ``ending_before`` keeps contracts whose known end date is before that day (the
     co-termination view); a contract with no end date is not known to end.
+    (`contracts list` reads the same contracts a chunk at a time: :mod:`.listing`.)
     """
-    statement = _with_parties(select(Contract)).order_by(Contract.source, Contract.source_row)
+    statement = filter_contracts(
+        session,
+        _with_parties(select(Contract)).order_by(Contract.source, Contract.source_row, Contract.id),
+        commissioner=commissioner,
+        provider=provider,
+        service_category=service_category,
+        active_on=active_on,
+        ending_before=ending_before,
+        include_removed=include_removed,
+    )
+    contracts = list(session.scalars(statement))
+    if service_category and not contracts:
+        check_category(
+            session,
+            service_category,
+            filter_contracts(
+                session,
+                select(Contract.id),
+                commissioner=commissioner,
+                provider=provider,
+                service_category=service_category,
+                ending_before=ending_before,
+                include_removed=include_removed,
+            ),
+        )
+    return contracts
+
+
+def filter_contracts(
+    session: Session,
+    statement: Select[Any],
+    *,
+    commissioner: str | None = None,
+    provider: str | None = None,
+    service_category: str | None = None,
+    active_on: dt.date | None = None,
+    ending_before: dt.date | None = None,
+    include_removed: bool = False,
+) -> Select[Any]:
+    """``statement`` (a select from contracts) narrowed by the filters of `contracts list`,
+    all in SQL; an unknown organisation is an error, as everywhere."""
     if not include_removed:
         statement = statement.where(Contract.in_register.is_(True))
     if commissioner:
@@ -58,19 +99,25 @@ def list_contracts(
         )
     if ending_before:
         statement = statement.where(Contract.end_date < ending_before)
-    contracts = list(session.scalars(statement))
-    if service_category and not contracts:
-        _check_category(session, service_category)
     if active_on:
-        contracts = [c for c in contracts if c.is_active_on(active_on)]
-    return contracts
+        # Contract.is_active_on in SQL: an unknown start or end does not rule it out.
+        statement = statement.where(
+            Contract.in_register.is_(True),
+            or_(Contract.start_date.is_(None), Contract.start_date <= active_on),
+            or_(Contract.end_date.is_(None), Contract.end_date >= active_on),
+        )
+    return statement
 
 
-def _check_category(session: Session, wanted: str) -> None:
+def check_category(session: Session, wanted: str, matching: Select[Any]) -> None:
     """A category no contract has and the vocabulary does not know is a typing slip: say
-    which category was probably meant, as an unknown commissioner does."""
+    which category was probably meant, as an unknown commissioner does. ``matching`` selects
+    the contracts the other filters (not the date) keep: one of them in the category is no
+    slip, whatever the date."""
     if canonical_category(wanted) is not None:
         return  # a real category that no contract happens to have
+    if session.execute(matching.limit(1)).first() is not None:
+        return
     stored = sorted({c for c in session.scalars(select(Contract.service_category).distinct()) if c})
     near = process.extractOne(wanted.lower(), stored, processor=str.lower, scorer=fuzz.WRatio)
     hint = f"; did you mean '{near[0]}'?" if near and near[1] >= 60 else ""
