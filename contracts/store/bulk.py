@@ -28,32 +28,28 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert ``rows`` (each with the same keys) into ``table`` in the session's transaction."""
     if not rows:
         return
-    if not goes_behind(session, table, list(rows[0])):
+    if not copies(session, table, list(rows[0])):
         session.execute(insert(table), rows)
         return
-    # By the driver: what SQLAlchemy's executemany would send, without its per-row
-    # parameter bookkeeping (a fifth of an import's writing on SQLite).
-    _store(_driver(session), *_prepared(session, table, rows))
+    _copy(_driver(session), *_prepared(session, table, rows))
 
 
-def goes_behind(session: Session, table: Table, columns: list[str]) -> bool:
-    """Whether rows with these columns can be stored behind the caller by
-    :class:`CopyBehind`: by COPY on PostgreSQL, by the driver's executemany on SQLite."""
-    dialect = session.get_bind().dialect.name
-    return dialect in ("postgresql", "sqlite") and not _needs_python_defaults(table, columns)
+def copies(session: Session, table: Table, columns: list[str]) -> bool:
+    """Whether rows with these columns go into ``table`` by COPY (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql" and not _needs_python_defaults(
+        table, columns
+    )
 
 
 class CopyBehind:
-    """Rows that the database stores while the caller reads on.
+    """COPYs that the server works through while the caller reads on (PostgreSQL).
 
-    An import's client parses the next chunk of rows while the database stores the
-    last one, on the other core: :meth:`send` returns once the rows are converted, and
-    a worker thread writes them: by COPY on PostgreSQL (psycopg releases the GIL while
-    it waits for the server), by executemany on SQLite (the sqlite3 module releases it
-    while SQLite works, in this process). Only one batch is in flight; :meth:`wait`
-    (before the session is used again) re-raises what the database refused. Both
-    drivers serialise the connection (psycopg's lock; SQLite in serialized threading
-    mode), so a query made meanwhile waits for the write rather than interleaving.
+    An import's client parses the next chunk of rows while the server stores the last
+    one, on the other core: :meth:`send` returns once the rows are converted, and a
+    worker thread streams them and waits for the server (psycopg releases the GIL
+    while it waits). Only one batch is in flight; :meth:`wait` (before the session
+    is used again) re-raises what the server refused. psycopg serialises the
+    connection, so a query made meanwhile waits for the COPY rather than interleaving.
     """
 
     def __init__(self, session: Session) -> None:
@@ -62,12 +58,10 @@ class CopyBehind:
         self._pending: Future[None] | None = None
 
     def send(self, batches: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]) -> None:
-        """Store each (table, rows) in order: behind the caller where the rows can go
-        behind, else at once (another database, or columns with Python defaults)."""
+        """Store each (table, rows) in order: by COPY behind the caller where the rows
+        can go by COPY, else at once (SQLite, or columns with Python defaults)."""
         self.wait()
-        if not all(
-            goes_behind(self.session, table, list(rows[0])) for table, rows in batches if rows
-        ):
+        if not all(copies(self.session, table, list(rows[0])) for table, rows in batches if rows):
             for table, rows in batches:
                 insert_rows(self.session, table, rows)
             return
@@ -77,7 +71,7 @@ class CopyBehind:
         driver = _driver(self.session)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="copy-behind")
-        self._pending = self._pool.submit(_store_all, driver, prepared)
+        self._pending = self._pool.submit(_copy_all, driver, prepared)
 
     def wait(self) -> None:
         """Until the COPYs sent are stored; raises the server's error, if any."""
@@ -99,8 +93,7 @@ _Prepared = tuple[str, list[list[Any]]]
 
 
 def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> _Prepared:
-    """The statement (COPY on PostgreSQL, INSERT on SQLite) and the rows' values as each
-    column's type sends them."""
+    """The COPY statement and the rows' values as each column's type sends them."""
     dialect = session.get_bind().dialect
     columns = list(rows[0])
     processors = [
@@ -119,9 +112,6 @@ def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]])
     for row_values in values if converted else ():
         for i, process in converted:
             row_values[i] = process(row_values[i])
-    if dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in columns)
-        return f"INSERT INTO {target} ({names}) VALUES ({marks})", values
     return f"COPY {target} ({names}) FROM STDIN", values
 
 
@@ -137,16 +127,9 @@ def _copy(driver: Any, statement: str, values: list[list[Any]]) -> None:
             copy.write_row(row)
 
 
-def _store(driver: Any, statement: str, values: list[list[Any]]) -> None:
-    if statement.startswith("COPY "):
-        _copy(driver, statement, values)
-    else:
-        driver.executemany(statement, values)
-
-
-def _store_all(driver: Any, prepared: list[_Prepared]) -> None:
+def _copy_all(driver: Any, prepared: list[_Prepared]) -> None:
     for statement, values in prepared:
-        _store(driver, statement, values)
+        _copy(driver, statement, values)
 
 
 def _needs_python_defaults(table: Table, columns: list[str]) -> bool:

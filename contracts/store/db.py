@@ -57,10 +57,7 @@ def _plain_engine(url: str) -> Engine:
         with warnings.catch_warnings():
             warnings.simplefilter("error", SAWarning)
             if _is_sqlite(url):
-                # Any thread may use a connection (one at a time, as the pool hands it out):
-                # an import stores its rows on a worker thread while it reads on.
-                arguments = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
-                return create_engine(url, connect_args=arguments)
+                return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
             return create_engine(url)
     except (ArgumentError, ImportError, ValueError, TypeError, SAWarning) as error:
         problem = str(error).split("(Background on")[0].strip().rstrip(".")

@@ -160,8 +160,8 @@ def test_rows_sent_behind_are_stored_in_order_once_waited_for(
 
 
 def test_a_row_the_database_refuses_behind_is_raised(sessions: sessionmaker[Session]) -> None:
-    """A row naming no proposal breaks the foreign key: the caller hears of it when it
-    waits for the rows sent behind (or closes), on PostgreSQL and SQLite alike."""
+    """A row naming no proposal breaks the foreign key: the caller hears of it, on
+    PostgreSQL when it waits for the COPY (or closes), on SQLite at once."""
     with sessions() as session, session.begin():
         behind = CopyBehind(session)
         unknown = {"proposal_id": "P-404", "organisation_id": 1, "role": PartyRole.LEAD}
