@@ -13,7 +13,7 @@ identical one leaves no trace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -139,10 +139,12 @@ class RegisterImport:
             )
             yield self
             self._writer.close()  # rows still being stored if the import stopped early
-        except BaseException:
+        except BaseException as error:
             if self._writer is not None:
-                with suppress(Exception):  # the error being raised is the one to report
+                try:
                     self._writer.close()
+                except Exception as also:  # the error being raised is the one to report
+                    error.add_note(f"storing the rows sent before it also failed: {also}")
             savepoint.rollback()
             raise
         if self._written:

@@ -20,7 +20,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from contracts.organisations.index import OrganisationIndex
@@ -346,7 +346,7 @@ class RegisterWriter:
         # A plain Core executemany (the ORM's bulk path costs a third more, for nothing
         # here) then one SELECT of the new ids: RETURNING with parameter order is
         # several times slower on SQLite for big chunks.
-        insert_rows(self.session, table_of(Contract), rows)
+        insert_rows(self.session, contracts, rows)
         ids: dict[str, int] = dict(
             self.session.execute(
                 select(Contract.source_key, Contract.id).where(
@@ -370,13 +370,12 @@ class RegisterWriter:
         """PostgreSQL: take the new contracts' ids from their sequence (one query), so
         their parties need no SELECT of the ids back, and COPY both behind the reader."""
         contracts = table_of(Contract)
+        sequence = func.pg_get_serial_sequence(contracts.name, "id")
         ids = sorted(
             self.session.scalar(
-                text(
-                    "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id')))"
-                    " FROM generate_series(1, :n)"
-                ),
-                {"table": contracts.name, "n": len(rows)},
+                select(func.array_agg(func.nextval(sequence))).select_from(
+                    func.generate_series(1, len(rows))
+                )
             )
         )
         parties = []
