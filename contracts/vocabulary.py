@@ -295,6 +295,7 @@ def _lookup(text: str) -> str | None:
     return _WORDS.get(_simple(stripped)) or _WORDS.get(category_key(stripped))
 
 
+@functools.lru_cache(maxsize=1 << 12)  # pure; registers repeat a few spellings on every row
 def canonical_category(text: str | None) -> str | None:
     """The canonical service category for ``text``; None if it is not one we know.
 

@@ -8,7 +8,6 @@ in-memory :class:`OrganisationIndex`, once per distinct spelling.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +30,6 @@ from importers.parties import Parties
 from importers.place import Place
 from importers.values import (
     DAY_FIRST,
-    TEXT_LIMITS,
     Problem,
     annual_from_total,
     clean_text,
@@ -41,8 +39,6 @@ from importers.values import (
     text_problem,
 )
 
-# Text with no limit of its own (notes; codes, which are looked up) is never too long.
-MAX_TEXT = sys.maxsize
 # A contract longer than this is "multi-year", where the total must cover a year.
 MULTI_YEAR_DAYS = 366
 # The fields read as text: cleaned, checked for control characters and length.
@@ -85,18 +81,9 @@ class RowValidator:
     shared_references: set[str] = field(default_factory=set)
     parties: Parties = field(init=False)
     _warned_vocabulary: set[tuple[str, str]] = field(default_factory=set, init=False)
-    _text_cells: tuple[tuple[str, int | None, bool], ...] = field(default=(), init=False)
-    _text_limits: dict[str, int] = field(default_factory=dict, init=False)
-    _canonical: dict[tuple[str, str], str | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.parties = Parties(self.index, self.default_commissioner, self.new_providers)
-        # Where each text field is, worked out once: every row reads them the same way.
-        self._text_cells = tuple(
-            (name, self.columns.fields.get(name), name in self.columns.parts)
-            for name in TEXT_FIELDS
-        )
-        self._text_limits = {name: TEXT_LIMITS.get(name, MAX_TEXT) for name in TEXT_FIELDS}
 
     # --- cells ---------------------------------------------------------------
 
@@ -163,19 +150,10 @@ class RowValidator:
             findings.append(place.finding(kind, cell=place.row(number), value=value, **params))
 
         text: dict[str, str | None] = {}
-        width, limits = len(values), self._text_limits
-        for name, column, part in self._text_cells:
-            # self.raw() and clean_text() inline: this runs for every cell of a register.
-            value = values[column] if column is not None and column < width else None
-            if value.__class__ is str:
-                cleaned = " ".join((value.split("|", 1)[0] if part else value).split()) or None
-            else:
-                cleaned = clean_text(value)
-            text[name] = cleaned
-            # text_problem() only where it will find one: printable and short enough is fine.
-            suspect = cleaned and (not cleaned.isprintable() or len(cleaned) > limits[name])
-            if suspect and (issue := text_problem(name, cleaned)) is not None:
-                problem(name, issue, (cleaned or "")[:60])
+        for name in TEXT_FIELDS:
+            text[name] = clean_text(self.raw(values, name))
+            if (issue := text_problem(name, text[name])) is not None:
+                problem(name, issue, (text[name] or "")[:60])
         reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}
@@ -313,12 +291,9 @@ class RowValidator:
         value = text[name]
         if value is None:
             return None
-        try:
-            canonical = self._canonical[name, value]
-        except KeyError:  # each spelling looked up once, not once a row
-            canonical = self._canonical[name, value] = (
-                canonical_category(value) if name == "service_category" else canonical_form(value)
-            )
+        canonical = (
+            canonical_category(value) if name == "service_category" else canonical_form(value)
+        )
         if canonical is not None:
             return canonical
         if (name, value.lower()) not in self._warned_vocabulary:
