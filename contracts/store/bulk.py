@@ -1,4 +1,4 @@
-"""Many new rows into one table at once: COPY on PostgreSQL, executemany elsewhere.
+"""Many new rows into one table at once: COPY on PostgreSQL, sqlite3's executemany on SQLite.
 
 psycopg's executemany sends one INSERT a row (pipelined, but each row still a statement
 for the driver to prepare and the server to run): storing a run of 28,000 proposals and
@@ -28,10 +28,22 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert ``rows`` (each with the same keys) into ``table`` in the session's transaction."""
     if not rows:
         return
-    if not copies(session, table, list(rows[0])):
+    if copies(session, table, list(rows[0])):
+        _copy(_driver(session), *_prepared(session, table, rows))
+    elif _driver_inserts(session, table, list(rows[0])):
+        # sqlite3's own executemany on the values as each type sends them: SQLAlchemy's
+        # executemany spends as long again building each row's parameters.
+        statement, values = _prepared(session, table, rows, form=_SQLITE_INSERT)
+        _driver(session).executemany(statement, values)
+    else:
         session.execute(insert(table), rows)
-        return
-    _copy(_driver(session), *_prepared(session, table, rows))
+
+
+def _driver_inserts(session: Session, table: Table, columns: list[str]) -> bool:
+    """Whether rows with these columns go straight to sqlite3's executemany (SQLite)."""
+    return session.get_bind().dialect.name == "sqlite" and not _needs_python_defaults(
+        table, columns
+    )
 
 
 def copies(session: Session, table: Table, columns: list[str]) -> bool:
@@ -90,10 +102,15 @@ class CopyBehind:
 
 
 _Prepared = tuple[str, list[list[Any]]]
+_COPY = "COPY {target} ({names}) FROM STDIN"
+_SQLITE_INSERT = "INSERT INTO {target} ({names}) VALUES ({marks})"
 
 
-def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> _Prepared:
-    """The COPY statement and the rows' values as each column's type sends them."""
+def _prepared(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], form: str = _COPY
+) -> _Prepared:
+    """The statement (COPY, or ``form``) and the rows' values as each column's type
+    sends them."""
     dialect = session.get_bind().dialect
     columns = list(rows[0])
     processors = [
@@ -112,7 +129,8 @@ def _prepared(session: Session, table: Table, rows: Sequence[Mapping[str, Any]])
     for row_values in values if converted else ():
         for i, process in converted:
             row_values[i] = process(row_values[i])
-    return f"COPY {target} ({names}) FROM STDIN", values
+    marks = ", ".join("?" * len(columns))
+    return form.format(target=target, names=names, marks=marks), values
 
 
 def _driver(session: Session) -> Any:
