@@ -84,6 +84,13 @@ class RowValidator:
 
     def __post_init__(self) -> None:
         self.parties = Parties(self.index, self.default_commissioner, self.new_providers)
+        # The text fields this sheet maps, with their columns: a row's text is read in
+        # one pass over them (the others are None without a look).
+        self._text_columns = [
+            (name, column, name in self.columns.parts)
+            for name in TEXT_FIELDS
+            if (column := self.columns.fields.get(name)) is not None
+        ]
 
     # --- cells ---------------------------------------------------------------
 
@@ -149,11 +156,10 @@ class RowValidator:
         def row_error(kind: FindingCode, value: Any = None, **params: Any) -> None:
             findings.append(place.finding(kind, cell=place.row(number), value=value, **params))
 
-        text: dict[str, str | None] = {}
-        for name in TEXT_FIELDS:
-            text[name] = clean_text(self.raw(values, name))
-            if (issue := text_problem(name, text[name])) is not None:
-                problem(name, issue, (text[name] or "")[:60])
+        text = self._texts(values)
+        for name, cleaned in text.items():
+            if cleaned is not None and (issue := text_problem(name, cleaned)) is not None:
+                problem(name, issue, cleaned[:60])
         reference = self.reference(values)
 
         money: dict[str, Decimal | None] = {}
@@ -272,6 +278,22 @@ class RowValidator:
         return RowResult(record, findings, source_key)
 
     # --- parts ---------------------------------------------------------------
+
+    def _texts(self, values: tuple[Any, ...]) -> dict[str, str | None]:
+        """Every text field's cleaned text (None for an empty or absent cell): what
+        ``clean_text(self.raw(values, name))`` gives, in one pass for the whole row."""
+        text: dict[str, str | None] = dict.fromkeys(TEXT_FIELDS)
+        size = len(values)
+        for name, column, in_parts in self._text_columns:
+            if column >= size or (value := values[column]) is None:
+                continue
+            if isinstance(value, str):
+                if in_parts:  # "name|address|…": the name alone
+                    value = value.split("|", 1)[0]
+                text[name] = " ".join(value.split()) or None
+            else:
+                text[name] = clean_text(value)
+        return text
 
     def _column_cell(self, name: str, number: int) -> str:
         column = self.columns.fields.get(name)
