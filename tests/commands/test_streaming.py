@@ -136,6 +136,20 @@ def test_a_streamed_json_list_is_the_list_written_whole(items: list[dict[str, An
     assert json.loads("".join(streamed.parts)) == items
 
 
+@given(JSON_VALUES)
+def test_json_is_written_as_the_standard_library_indents_it(value: Any) -> None:
+    """orjson writes it, in the text json.dumps(indent=2) gives (its fallback included:
+    integers beyond 64 bits, lone surrogates)."""
+    written = _Buffer()
+    render.to_json(value, written)
+    assert "".join(written.parts) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_a_value_json_cannot_write_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="cannot write object as JSON"):
+        render.to_json({"x": object()}, _Buffer())
+
+
 class _Buffer:
     def __init__(self) -> None:
         self.parts: list[str] = []
