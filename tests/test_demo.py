@@ -71,8 +71,11 @@ def test_summary_plan_and_workbook_agree_on_the_demo(runner: CliRunner, tmp_path
     assert consolidation["proposals"] == len(plan["proposals"])
     assert consolidation["value_covered"] == plan["annual_value"]
     plan_ids = {p["id"] for p in plan["proposals"]}
-    proposals = load_workbook(tmp_path / WORKBOOK_FILE, read_only=True)["Proposals"]
-    rows = list(proposals.iter_rows(values_only=True))
+    workbook = load_workbook(tmp_path / WORKBOOK_FILE, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        rows = list(workbook["Proposals"].iter_rows(values_only=True))
+    finally:
+        workbook.close()
     header = next(r for r in rows if r and "Proposal ID" in r)
     id_col, in_plan = header.index("Proposal ID"), header.index("In plan")
     marked = {r[id_col] for r in rows[rows.index(header) + 1 :] if r[id_col] and r[in_plan]}
