@@ -118,13 +118,20 @@ def settled_name(text: str) -> str:
         key = again
 
 
+# The phrases and legal forms as the loops below test them, worked out once: the
+# index of England's organisations normalises thousands of names when a command starts.
+_PADDED_PHRASES = tuple((f" {phrase} ", f" {short} ") for phrase, short in _PHRASES)
+_LEGAL_FORM_ENDS = frozenset(form[-1] for form in _LEGAL_FORMS)
+_COUNCIL_PREFIX_STARTS = frozenset(prefix[0] for prefix in _COUNCIL_PREFIXES)
+
+
 def _normalise_once(text: str) -> str:
     # Initials written with stops ("C.I.C.", "U.K.") become one word again.
     joined = _INITIALS.sub(lambda m: m.group(0).replace(" ", ""), simplify(text))
     tokens = [_TOKEN_SYNONYMS.get(t, t) for t in joined.split()]
     padded = f" {' '.join(tokens)} "
-    for phrase, short in _PHRASES:
-        padded = padded.replace(f" {phrase} ", f" {short} ")
+    for phrase, short in _PADDED_PHRASES:
+        padded = padded.replace(phrase, short)
     words = padded.split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -138,6 +145,8 @@ def _normalise_once(text: str) -> str:
 
 
 def _without_legal_form(words: list[str]) -> list[str]:
+    if not words or words[-1] not in _LEGAL_FORM_ENDS:  # no form ends the name
+        return words
     changed = True
     while changed:
         changed = False
@@ -150,6 +159,12 @@ def _without_legal_form(words: list[str]) -> list[str]:
 
 
 def _council(words: list[str]) -> list[str]:
+    if not words or (
+        words[-1] != "council"
+        and words[-1] not in _COUNCIL_ABBREVIATIONS
+        and words[0] not in _COUNCIL_PREFIX_STARTS
+    ):  # no council's name: none of the rules below applies
+        return words
     if len(words) > 1 and words[-1] in _COUNCIL_ABBREVIATIONS:
         words = [*words[:-1], "council"]
     for prefix in _COUNCIL_PREFIXES:
